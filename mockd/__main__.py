@@ -1,0 +1,5 @@
+"""python -m mockd"""
+
+from mockd.cli import main
+
+main()

@@ -1,0 +1,155 @@
+"""The `mockd` command: serve, validate, convert. Flags use WireMock's names; every serve flag can also
+come from an environment variable MOCKD_<FLAG> (MOCKD_PORT=9000, MOCKD_ROOT_DIR=/stubs ...)."""
+
+from __future__ import annotations
+
+import logging
+import shlex
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from mockd.config import DEFAULT_JOURNAL_ENTRIES, WIREMOCK_VERSION, Settings
+
+F = Callable[..., Any]
+
+
+def _opt(*names: str, env: str, **kw: Any) -> Callable[[F], F]:
+    return click.option(*names, envvar=f"MOCKD_{env}", show_envvar=True, **kw)
+
+
+SERVE_OPTIONS: list[Callable[[F], F]] = [
+    _opt("--root-dir", env="ROOT_DIR", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+         show_default=True, help="Directory holding mappings/ and __files/."),
+    _opt("--port", env="PORT", type=click.IntRange(0, 65535), default=8080, show_default=True,
+         help="HTTP port; 0 picks a free one (the URL is printed)."),
+    _opt("--bind-address", env="BIND_ADDRESS", default="0.0.0.0", show_default=True, help="Address to listen on."),
+    _opt("--verbose", env="VERBOSE", is_flag=True, help="Log every request and every unmatched report."),
+    _opt("--strict-loading", env="STRICT_LOADING", is_flag=True,
+         help="Refuse to start when any stub file is invalid (WireMock's behaviour)."),
+    _opt("--no-watch", env="NO_WATCH", is_flag=True, help="Do not reload stub files when they change."),
+    _opt("--no-request-journal", env="NO_REQUEST_JOURNAL", is_flag=True, help="Keep no request journal."),
+    _opt("--max-request-journal-entries", env="MAX_REQUEST_JOURNAL_ENTRIES", type=click.IntRange(0),
+         default=DEFAULT_JOURNAL_ENTRIES, show_default=True, help="Bound of the request journal."),
+    _opt("--logged-response-body-size-limit", env="LOGGED_RESPONSE_BODY_SIZE_LIMIT", type=click.IntRange(0),
+         default=None, help="Truncate response bodies kept in the journal to this many bytes."),
+    _opt("--global-response-templating", env="GLOBAL_RESPONSE_TEMPLATING", is_flag=True,
+         help="Template every stub's response (Handlebars)."),
+    _opt("--local-response-templating", env="LOCAL_RESPONSE_TEMPLATING", is_flag=True,
+         help="Accepted for WireMock compatibility; local templating is the default."),
+    _opt("--disable-response-templating", env="DISABLE_RESPONSE_TEMPLATING", is_flag=True,
+         help="Turn response templating off."),
+    _opt("--max-template-cache-entries", env="MAX_TEMPLATE_CACHE_ENTRIES", type=click.IntRange(1), default=1000,
+         show_default=True, help="Bound of the compiled-template cache."),
+    _opt("--permitted-system-keys", env="PERMITTED_SYSTEM_KEYS", default="wiremock.*", show_default=True,
+         help="Comma-separated regexes of keys systemValue may read."),
+    _opt("--disable-gzip", env="DISABLE_GZIP", is_flag=True, help="Never gzip responses."),
+    _opt("--enable-stub-cors", env="ENABLE_STUB_CORS", is_flag=True, help="Add CORS headers to stub responses."),
+    _opt("--proxy-all", env="PROXY_ALL", default=None, help="Proxy every unmatched request to this base URL."),
+    _opt("--preserve-host-header", env="PRESERVE_HOST_HEADER", is_flag=True,
+         help="Keep the client's Host header when proxying."),
+    _opt("--proxy-timeout", env="PROXY_TIMEOUT", type=click.IntRange(1), default=300_000, show_default=True,
+         help="Upstream timeout in milliseconds."),
+    _opt("--record-mappings", env="RECORD_MAPPINGS", is_flag=True,
+         help="Write a stub for every proxied exchange (WireMock's legacy recorder)."),
+    _opt("--match-headers", env="MATCH_HEADERS", default="", help="With --record-mappings: headers to match on."),
+    _opt("--admin-api-basic-auth", env="ADMIN_API_BASIC_AUTH", default=None, metavar="USER:PASS",
+         help="Require these credentials on the admin API."),
+    _opt("--admin-prefix", env="ADMIN_PREFIX", default="/__admin", show_default=True, help="Path of the admin API."),
+    _opt("--max-body-size", env="MAX_BODY_SIZE", type=click.IntRange(1), default=64 * 1024 * 1024,
+         show_default=True, help="Largest request body accepted, in bytes."),
+    _opt("--workers", env="WORKERS", type=click.IntRange(1, 64), default=1, show_default=True,
+         help="Processes sharing the port (SO_REUSEPORT)."),
+    _opt("--disable-banner", env="DISABLE_BANNER", is_flag=True, help="Accepted for WireMock compatibility."),
+]  # fmt: skip
+
+
+def serve_options(f: F) -> F:
+    for option in reversed(SERVE_OPTIONS):
+        f = option(f)
+    return f
+
+
+def settings_from(kw: dict[str, Any]) -> Settings:
+    if kw.get("admin_api_basic_auth") and ":" not in kw["admin_api_basic_auth"]:
+        raise click.BadParameter("expected USER:PASS", param_hint="--admin-api-basic-auth")
+    prefix = "/" + kw["admin_prefix"].strip("/")
+    return Settings(
+        root_dir=kw["root_dir"],
+        port=kw["port"],
+        bind_address=kw["bind_address"],
+        verbose=kw["verbose"],
+        strict_loading=kw["strict_loading"],
+        watch=not kw["no_watch"],
+        request_journal=not kw["no_request_journal"],
+        max_request_journal_entries=kw["max_request_journal_entries"],
+        logged_response_body_size_limit=kw["logged_response_body_size_limit"],
+        global_response_templating=kw["global_response_templating"],
+        disable_response_templating=kw["disable_response_templating"],
+        max_template_cache_entries=kw["max_template_cache_entries"],
+        permitted_system_keys=tuple(k.strip() for k in kw["permitted_system_keys"].split(",") if k.strip()),
+        disable_gzip=kw["disable_gzip"],
+        enable_stub_cors=kw["enable_stub_cors"],
+        proxy_all=kw["proxy_all"],
+        preserve_host_header=kw["preserve_host_header"],
+        proxy_timeout_ms=kw["proxy_timeout"],
+        record_mappings=kw["record_mappings"],
+        match_headers=tuple(h.strip() for h in kw["match_headers"].split(",") if h.strip()),
+        admin_prefix=prefix,
+        admin_api_basic_auth=kw["admin_api_basic_auth"],
+        max_body_size=kw["max_body_size"],
+        workers=kw["workers"],
+    )
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(
+    package_name="mockd", message=f"mockd %(version)s (WireMock {WIREMOCK_VERSION} compatible)"
+)
+def main() -> None:
+    """mockd: a WireMock-compatible mock HTTP server."""
+
+
+@main.command()
+@serve_options
+def serve(**kw: Any) -> None:
+    """Serve the stubs of --root-dir (mappings/ and __files/)."""
+    settings = settings_from(kw)
+    logging.basicConfig(
+        level=logging.INFO if settings.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    from mockd.server import MockdServer, run
+
+    def ready(server: MockdServer) -> None:
+        problems = server.core.problems
+        click.echo(f"mockd {len(server.core.store)} stubs, listening on {server.url}", err=False)
+        if problems:
+            click.echo(f"mockd skipped {len(problems)} invalid stub file(s); see the log above", err=True)
+        sys.stdout.flush()
+
+    sys.exit(run(settings, ready))
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+def validate(paths: tuple[Path, ...]) -> None:
+    """Check stub files (or root/mappings directories); exit 1 if any is invalid."""
+    from mockd.validate import validate_paths
+
+    ok, lines = validate_paths(list(paths))
+    for line in lines:
+        click.echo(line, err=not ok)
+    sys.exit(0 if ok else 1)
+
+
+def split_options(value: str) -> list[str]:
+    """MOCKD_OPTIONS='--port 9000 --verbose' as a list of arguments (used by the container image)."""
+    return shlex.split(value)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

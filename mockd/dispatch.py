@@ -1,0 +1,281 @@
+"""LoggedRequest -> (ServeEvent, Plan): candidates -> match -> scenario gate -> transition -> render | proxy.
+
+Everything here is synchronous: between matching a stub and moving its scenario there is no `await`,
+so scenario transitions are atomic on the event loop. The edge (server, faults, upstream) carries out
+the returned Plan: waits the delay, proxies, writes the bytes or injects the fault.
+"""
+
+from __future__ import annotations
+
+import base64
+import math
+import mimetypes
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from mockd import jsontext
+from mockd.config import Settings
+from mockd.errors import MockdError
+from mockd.http import LoggedRequest
+from mockd.loader import resolve_under
+from mockd.notmatched import report
+from mockd.scenarios import Scenarios
+from mockd.stubs.model import (
+    ChunkedDribble,
+    DelayKind,
+    DelaySpec,
+    Fault,
+    GlobalSettings,
+    Headers,
+    ResponseDefinition,
+    ServeEvent,
+    StubMapping,
+)
+from mockd.stubs.store import StubStore
+from mockd.templating import Dialect, TemplateEngine, request_model
+
+TEXT_PLAIN = "text/plain"
+
+
+@dataclass(frozen=True)
+class ProxyPlan:
+    """Where and what to forward; the edge performs it with the shared upstream client."""
+
+    url: str
+    method: str
+    headers: Headers
+    body: bytes
+    stub_headers: Headers = ()
+
+
+@dataclass(frozen=True)
+class Plan:
+    status: int
+    headers: Headers = ()
+    body: bytes = b""
+    reason: str | None = None
+    delay_ms: float = 0.0
+    dribble: ChunkedDribble | None = None
+    fault: Fault | None = None
+    proxy: ProxyPlan | None = None
+    gzip: bool = True
+
+
+class State(Protocol):
+    """What dispatch reads from the core (the Mockd facade provides it)."""
+
+    @property
+    def store(self) -> StubStore: ...
+    @property
+    def scenarios(self) -> Scenarios: ...
+    @property
+    def engine(self) -> TemplateEngine: ...
+    @property
+    def settings(self) -> Settings: ...
+    @property
+    def global_settings(self) -> GlobalSettings: ...
+
+
+@dataclass
+class Outcome:
+    event: ServeEvent
+    plan: Plan
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def dispatch(state: State, req: LoggedRequest) -> Outcome:
+    stub = select(state.store, state.scenarios, req)
+    if stub is None:
+        return _unmatched(state, req)
+    state.scenarios.on_served(stub)  # no await between select() and here: atomic
+    plan = render(state, stub, req)
+    return Outcome(ServeEvent(req, stub, stub.response, True), plan)
+
+
+def select(store: StubStore, scenarios: Scenarios, req: LoggedRequest) -> StubMapping | None:
+    for stub in store.candidates(req):
+        if stub.request.is_match(req) and scenarios.allows(stub):
+            return stub
+    return None
+
+
+# -- rendering a matched stub ----------------------------------------------------------------------
+
+
+def dialect_for(rd: ResponseDefinition, settings: Settings) -> Dialect | None:
+    if settings.disable_response_templating:
+        return None
+    if "jinja2" in rd.transformers:
+        return Dialect.JINJA2
+    if "response-template" in rd.transformers or settings.global_response_templating:
+        return Dialect.HANDLEBARS
+    return None
+
+
+def render(state: State, stub: StubMapping, req: LoggedRequest) -> Plan:
+    rd = stub.response
+    settings = state.settings
+    dialect = dialect_for(rd, settings)
+    delay = delay_for(rd, state.global_settings)
+    try:
+        if rd.is_proxy:
+            return _proxy_plan(state, stub, req, dialect, delay)
+        model: dict[str, Any] | None = None
+        if dialect is not None:
+            model = request_model(
+                req, path_params=stub.request.url.path_params(req), parameters=rd.transformer_parameters or {}
+            )
+        headers = list(_headers(state.engine, rd.headers, dialect, model))
+        body = _body(state, rd, dialect, model)
+    except MockdError as exc:
+        return Plan(500, ((("Content-Type", TEXT_PLAIN),)), str(exc.detail).encode(), delay_ms=delay)
+    headers.append(("Matched-Stub-Id", stub.id))
+    if stub.name:
+        headers.append(("Matched-Stub-Name", stub.name.encode("ascii", "replace").decode("ascii")))
+    gzip_ok = not settings.disable_gzip and not any(
+        k.lower() == "content-encoding" and v.lower() == "none" for k, v in rd.headers
+    )
+    return Plan(
+        rd.status,
+        tuple(headers),
+        body,
+        rd.status_message,
+        delay,
+        rd.chunked_dribble,
+        rd.fault,
+        gzip=gzip_ok,
+    )
+
+
+def _headers(
+    engine: TemplateEngine, headers: Headers, dialect: Dialect | None, model: Mapping[str, Any] | None
+) -> Headers:
+    if dialect is None or model is None:
+        return headers
+    return tuple((k, _one_line(engine.render(v, dialect, model)) if "{" in v else v) for k, v in headers)
+
+
+def _one_line(value: str) -> str:
+    return value.replace("\r", " ").replace("\n", " ")
+
+
+def _body(
+    state: State, rd: ResponseDefinition, dialect: Dialect | None, model: Mapping[str, Any] | None
+) -> bytes:
+    engine = state.engine
+    if rd.body is not None:
+        return _template(engine, rd.body, dialect, model).encode("utf-8")
+    if rd.json_body is not None:
+        return _template(engine, jsontext.dumps_compact(rd.json_body), dialect, model).encode("utf-8")
+    if rd.base64_body is not None:
+        return base64.b64decode(rd.base64_body)
+    if rd.body_file_name is not None:
+        name = _template(engine, rd.body_file_name, dialect, model)
+        path = resolve_under(state.settings.files_dir, name)
+        if path is None or not path.is_file():
+            raise MockdError(f"Body file {name!r} not found under __files")
+        data = path.read_bytes()
+        params = rd.transformer_parameters or {}
+        if dialect is not None and not params.get("disableBodyFileTemplating"):
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError:
+                return data  # binary files are served as they are
+            return _template(engine, text, dialect, model).encode("utf-8")
+        return data
+    return b""
+
+
+def _template(
+    engine: TemplateEngine, text: str, dialect: Dialect | None, model: Mapping[str, Any] | None
+) -> str:
+    if dialect is None or model is None or ("{{" not in text and "{%" not in text):
+        return text
+    return engine.render(text, dialect, model)
+
+
+def _proxy_plan(
+    state: State, stub: StubMapping, req: LoggedRequest, dialect: Dialect | None, delay: float
+) -> Plan:
+    rd = stub.response
+    model = None
+    if dialect is not None:
+        model = request_model(
+            req, path_params=stub.request.url.path_params(req), parameters=rd.transformer_parameters or {}
+        )
+    base = _template(state.engine, rd.proxy_base_url or "", dialect, model).strip().rstrip("/")
+    url = req.url
+    prefix = rd.proxy_url_prefix_to_remove
+    if prefix and url.startswith(prefix):
+        url = url[len(prefix) :]
+    removed = {h.lower() for h in rd.remove_proxy_request_headers}
+    headers = [(k, v) for k, v in req.headers if k.lower() not in removed]
+    extra = _headers(state.engine, rd.additional_proxy_request_headers, dialect, model)
+    return Plan(
+        0,
+        delay_ms=delay,
+        fault=rd.fault,
+        proxy=ProxyPlan(base + url, req.method, (*headers, *extra), req.body, rd.headers),
+    )
+
+
+# -- delays ----------------------------------------------------------------------------------------
+
+
+def sample(spec: DelaySpec, rng: random.Random | None = None) -> float:
+    r = rng or random
+    if spec.kind is DelayKind.FIXED:
+        return float(spec.milliseconds)
+    if spec.kind is DelayKind.UNIFORM:
+        return float(r.randint(spec.lower, spec.upper))
+    value = spec.median * math.exp(spec.sigma * r.gauss(0.0, 1.0))
+    if spec.max_value is not None:
+        for _ in range(10):
+            if value <= spec.max_value:
+                break
+            value = spec.median * math.exp(spec.sigma * r.gauss(0.0, 1.0))
+        value = min(value, spec.max_value)
+    return value
+
+
+def delay_for(rd: ResponseDefinition, gs: GlobalSettings) -> float:
+    """A stub's fixed delay replaces the global one, its distribution the global one; the two add up."""
+    fixed = rd.fixed_delay_ms if rd.fixed_delay_ms is not None else (gs.fixed_delay_ms or 0)
+    dist = rd.delay_distribution or gs.delay_distribution
+    return float(fixed) + (sample(dist) if dist is not None else 0.0)
+
+
+# -- unmatched -------------------------------------------------------------------------------------
+
+UNMATCHED_RESPONSE = ResponseDefinition(status=404, from_configured_stub=False)
+
+
+def _unmatched(state: State, req: LoggedRequest) -> Outcome:
+    if req.method == "GET":
+        static = _static_file(state.settings.files_dir, req)
+        if static is not None:
+            data, ctype = static
+            rd = ResponseDefinition(status=200, from_configured_stub=False)
+            return Outcome(ServeEvent(req, None, rd, False), Plan(200, (("Content-Type", ctype),), data))
+    width = 119
+    raw_width = req.header("X-WireMock-Console-Width")
+    if raw_width and raw_width.isdigit():
+        width = int(raw_width)
+    text = report(req, state.store, state.scenarios, width)
+    plan = Plan(404, (("Content-Type", TEXT_PLAIN),), text.encode("utf-8"))
+    return Outcome(ServeEvent(req, None, UNMATCHED_RESPONSE, False), plan, {"report": text})
+
+
+def _static_file(files_dir: Path, req: LoggedRequest) -> tuple[bytes, str] | None:
+    path = resolve_under(files_dir, req.decoded_path)
+    if path is None or not path.is_file():
+        return None
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    ctype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return data, ctype

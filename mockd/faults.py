@@ -1,0 +1,132 @@
+"""Delivery at the transport level: delays, chunked dribble, the four faults, or a normal write.
+
+Delays are `asyncio.sleep`, so a delayed stub never blocks other requests.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import gzip
+import os
+import socket
+import struct
+
+from aiohttp import web
+
+from mockd.dispatch import Plan
+from mockd.stubs.model import ChunkedDribble, Fault
+
+# Headers mockd computes itself; a stub that sets them is overridden by what is actually sent.
+_FRAMING = {"content-length", "transfer-encoding"}
+GZIP_MIN_LEVEL = 1
+
+
+class _NoDefaultContentType:
+    """aiohttp adds `Content-Type: application/octet-stream` to any non-empty body; WireMock sends the
+    stub's headers only. Drop the default when the stub did not set one."""
+
+    _explicit_type = False
+
+    async def _prepare_headers(self) -> None:
+        await super()._prepare_headers()  # type: ignore[misc]
+        if not self._explicit_type:
+            self._headers.popall("Content-Type", None)  # type: ignore[attr-defined]
+
+
+class StubResponse(_NoDefaultContentType, web.Response):
+    pass
+
+
+class StubStreamResponse(_NoDefaultContentType, web.StreamResponse):
+    pass
+
+
+def _build(
+    cls: type[web.StreamResponse], plan: Plan, headers: list[tuple[str, str]], **kw: object
+) -> web.StreamResponse:
+    response = cls(status=plan.status, reason=plan.reason, **kw)  # type: ignore[arg-type]
+    for k, v in headers:
+        response.headers.add(k, v)
+    response._explicit_type = any(k.lower() == "content-type" for k, _ in headers)  # type: ignore[attr-defined]
+    return response
+
+
+def accepts_gzip(request: web.BaseRequest) -> bool:
+    for value in request.headers.getall("Accept-Encoding", []):
+        for part in value.split(","):
+            coding, _, params = part.strip().partition(";")
+            if coding.strip().lower() in ("gzip", "*") and "q=0" not in params.replace(" ", ""):
+                return True
+    return False
+
+
+async def deliver(request: web.BaseRequest, plan: Plan) -> web.StreamResponse:
+    """Answer `request` as `plan` says. Faults close the connection; a dummy response is returned then."""
+    if plan.delay_ms > 0:
+        await asyncio.sleep(plan.delay_ms / 1000.0)
+    if plan.fault is not None:
+        return await inject(request, plan.fault)
+    body = plan.body
+    headers = [(k, v) for k, v in plan.headers if k.lower() not in _FRAMING]
+    stub_encoding = next((v for k, v in headers if k.lower() == "content-encoding"), None)
+    if stub_encoding is not None and stub_encoding.lower() == "none":
+        headers = [(k, v) for k, v in headers if k.lower() != "content-encoding"]
+    elif plan.gzip and body and stub_encoding is None and request.method != "HEAD" and accepts_gzip(request):
+        body = gzip.compress(body, compresslevel=GZIP_MIN_LEVEL)
+        headers.append(("Content-Encoding", "gzip"))
+    if plan.dribble is not None and body:
+        return await dribble(request, plan, headers, body, plan.dribble)
+    return _build(StubResponse, plan, headers, body=body)
+
+
+async def dribble(
+    request: web.BaseRequest, plan: Plan, headers: list[tuple[str, str]], body: bytes, spec: ChunkedDribble
+) -> web.StreamResponse:
+    """Send the body in `numberOfChunks` chunks, sleeping totalDuration/n before each."""
+    response = _build(StubStreamResponse, plan, headers)
+    response.enable_chunked_encoding()
+    await response.prepare(request)
+    n = max(1, min(spec.number_of_chunks, len(body)))
+    pause = spec.total_duration_ms / 1000.0 / n
+    size, extra = divmod(len(body), n)
+    pos = 0
+    for i in range(n):
+        end = pos + size + (1 if i < extra else 0)
+        await asyncio.sleep(pause)
+        await response.write(body[pos:end])
+        pos = end
+    await response.write_eof()
+    return response
+
+
+async def inject(request: web.BaseRequest, fault: Fault) -> web.StreamResponse:
+    transport = request.transport
+    if transport is None or transport.is_closing():
+        return web.Response(status=500)
+    if fault is Fault.CONNECTION_RESET_BY_PEER:
+        sock = transport.get_extra_info("socket")
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        transport.abort()
+    elif fault is Fault.EMPTY_RESPONSE:
+        transport.close()
+    elif fault is Fault.RANDOM_DATA_THEN_CLOSE:
+        transport.write(_garbage())
+        transport.close()
+    elif fault is Fault.MALFORMED_RESPONSE_CHUNK:
+        transport.write(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")
+        transport.write(b"lah-de-dah\r\n" + _garbage() + b"\r\n")
+        transport.close()
+    raise ConnectionClosed()
+
+
+def _garbage() -> bytes:
+    # Never starts with "HTTP/": a client must see something that is not a status line.
+    data = os.urandom(64)
+    return b"\x00garbage:" + data
+
+
+class ConnectionClosed(Exception):
+    """Raised after a fault closed the connection: the server stops handling this request quietly."""

@@ -1,0 +1,293 @@
+"""Read and write a root directory: `mappings/**/*.json|yaml|yml` and `__files/`.
+
+A broken file never stops the others: `load_mappings` returns the stubs it could read and one located
+error per file it could not. Writes are atomic (temp file + os.replace), in the stub's own format.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from mockd import jsontext
+from mockd.errors import InvalidInput, JsonSyntaxError, Location, MockdError
+from mockd.stubs.codec import stub_to_json, stubs_from_document
+from mockd.stubs.model import Format, Source, StubMapping
+
+MAPPING_SUFFIXES = {".json": Format.JSON, ".yaml": Format.YAML, ".yml": Format.YAML}
+MAX_MAPPING_FILE = 10 * 1024 * 1024
+MAX_YAML_ALIASES = 100
+
+
+@dataclass(frozen=True)
+class LoadProblem:
+    file: Path
+    error: MockdError
+
+    def __str__(self) -> str:
+        return str(self.error)
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    stubs: list[StubMapping]
+    problems: list[LoadProblem]
+
+
+# -- YAML: safe, decimals keep their text, aliases bounded -----------------------------------------
+
+
+class _YamlLoader(yaml.SafeLoader):
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._aliases = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            self._aliases += 1
+            if self._aliases > MAX_YAML_ALIASES:
+                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+                raise yaml.YAMLError(f"more than {MAX_YAML_ALIASES} YAML aliases at line {mark.line + 1}")
+        return super().compose_node(parent, index)
+
+
+def _decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    text = str(loader.construct_scalar(node)).replace("_", "")
+    try:
+        return Decimal(text)
+    except ArithmeticError:
+        return float(text)  # .inf / .nan
+
+
+def _timestamp_as_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    return str(loader.construct_scalar(node))
+
+
+_YamlLoader.add_constructor("tag:yaml.org,2002:float", _decimal)
+_YamlLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
+
+
+def parse_yaml_documents(text: str) -> list[Any]:
+    """All documents of a YAML text; errors are JsonSyntaxError with line and column."""
+    try:
+        return [d for d in yaml.load_all(text, Loader=_YamlLoader) if d is not None]
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        line = mark.line + 1 if mark is not None else None
+        column = mark.column + 1 if mark is not None else None
+        raise JsonSyntaxError(
+            f"invalid YAML: {exc.problem or exc}", Location(line=line, column=column)
+        ) from None
+    except (yaml.YAMLError, RecursionError, ValueError) as exc:
+        raise JsonSyntaxError(f"invalid YAML: {exc}", Location()) from None
+
+
+def parse_document_text(text: str, fmt: Format) -> list[Any]:
+    if fmt is Format.YAML:
+        return parse_yaml_documents(text)
+    return [jsontext.loads(text)]
+
+
+def dump_yaml(value: Any) -> str:
+    return yaml.dump(_yaml_ready(value), Dumper=_YamlDumper, sort_keys=False, allow_unicode=True, width=100)
+
+
+class _YamlDumper(yaml.SafeDumper):
+    pass
+
+
+def _represent_decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.ScalarNode:
+    return dumper.represent_scalar("tag:yaml.org,2002:float", str(value))
+
+
+_YamlDumper.add_representer(Decimal, _represent_decimal)
+
+
+def _yaml_ready(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _yaml_ready(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_yaml_ready(v) for v in value]
+    return value
+
+
+# -- reading ---------------------------------------------------------------------------------------
+
+
+def mapping_files(mappings_dir: Path) -> list[Path]:
+    """Every mapping file under `mappings_dir`, sorted, skipping hidden and editor temp files."""
+    if not mappings_dir.is_dir():
+        return []
+    out: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(mappings_dir, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if is_mapping_file_name(name):
+                out.append(Path(dirpath) / name)
+    return out
+
+
+def is_mapping_file_name(name: str) -> bool:
+    if name.startswith((".", "#", "~")) or name.endswith(("~", ".swp", ".tmp")):
+        return False
+    return Path(name).suffix.lower() in MAPPING_SUFFIXES
+
+
+def load_file(path: Path, root: Path | None = None) -> list[StubMapping]:
+    """The stubs of one file; raises MockdError naming the file on any problem."""
+    shown = str(path)
+    try:
+        if root is not None:
+            resolved = path.resolve()
+            if not resolved.is_relative_to(root.resolve()):
+                raise InvalidInput("refused: the file is a link to a place outside the root directory")
+        if not path.is_file():
+            raise InvalidInput("not a regular file")
+        size = path.stat().st_size
+        if size > MAX_MAPPING_FILE:
+            raise InvalidInput(f"file is {size} bytes, more than the {MAX_MAPPING_FILE} allowed")
+        raw = path.read_bytes()
+        if not raw.strip():
+            raise InvalidInput('the file is empty: expected a stub mapping or {"mappings": [...]}')
+        if b"\x00" in raw:
+            raise InvalidInput("the file is binary, not JSON or YAML text")
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise InvalidInput(f"the file is not UTF-8 text (byte {exc.start})") from None
+        fmt = MAPPING_SUFFIXES[path.suffix.lower()]
+        stubs: list[StubMapping] = []
+        documents = parse_document_text(text, fmt)
+        multi_doc = len(documents) > 1
+        for i, doc in enumerate(documents):
+            prefix = f"/{i}" if multi_doc else ""
+            parsed, multi = stubs_from_document(doc, prefix)
+            source = Source(path, fmt, multi or multi_doc)
+            stubs.extend(replace(s, source=source) for s in parsed)
+        return stubs
+    except MockdError as exc:
+        raise exc.at(file=shown) from None
+    except OSError as exc:
+        raise InvalidInput(f"cannot read: {exc.strerror}", Location(file=shown)) from None
+
+
+def load_mappings(mappings_dir: Path, root: Path | None = None) -> LoadResult:
+    stubs: list[StubMapping] = []
+    problems: list[LoadProblem] = []
+    seen: dict[str, Path] = {}
+    for path in mapping_files(mappings_dir):
+        try:
+            file_stubs = load_file(path, root or mappings_dir)
+        except MockdError as exc:
+            problems.append(LoadProblem(path, exc))
+            continue
+        duplicate = next((s for s in file_stubs if s.id in seen), None)
+        if duplicate is not None:
+            problems.append(
+                LoadProblem(
+                    path,
+                    InvalidInput(
+                        f"stub id {duplicate.id} is already used by {seen[duplicate.id]}",
+                        Location(file=str(path)),
+                    ),
+                )
+            )
+            continue
+        for s in file_stubs:
+            seen[s.id] = path
+        stubs.extend(file_stubs)
+    return LoadResult(stubs, problems)
+
+
+# -- writing ---------------------------------------------------------------------------------------
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".mockd-", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def stub_file_name(stub: StubMapping, fmt: Format) -> str:
+    """WireMock's default: `<name>-<id>` or `<method>-<url>-<id>`, sanitised and lower-cased."""
+    if stub.name:
+        base = stub.name
+    else:
+        url = stub.request.url.value or ""
+        base = f"{stub.request.method}-{url}"
+    base = f"{base}-{stub.id}".replace(" ", "-")
+    base = re.sub(r"[^\w\-.]", "", base).lower()
+    return f"{base}.{fmt.value}"
+
+
+def encode_stubs(stubs: list[StubMapping], fmt: Format, multi: bool = False) -> bytes:
+    docs = [stub_to_json(s) for s in stubs]
+    value: Any = {"mappings": docs} if multi else docs[0]
+    if fmt is Format.YAML:
+        return dump_yaml(value).encode("utf-8")
+    return (jsontext.dumps_pretty(value) + "\n").encode("utf-8")
+
+
+def write_stub(stub: StubMapping, mappings_dir: Path, fmt: Format = Format.JSON) -> StubMapping:
+    """Persist one stub to its own file (the file it came from, when it has one). Returns it with `source`."""
+    source = stub.source
+    if source is None or source.multi:
+        path = mappings_dir / stub_file_name(stub, fmt)
+        source = Source(path, fmt, False, True)
+    atomic_write(source.path, encode_stubs([stub], source.format))
+    return replace(stub, source=source)
+
+
+def delete_file(path: Path) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        path.unlink()
+
+
+# -- __files ---------------------------------------------------------------------------------------
+
+
+def resolve_under(base: Path, relative: str) -> Path | None:
+    """`base/relative` if it stays inside `base` once links are resolved; None otherwise."""
+    if not relative or "\x00" in relative:
+        return None
+    rel = relative.lstrip("/")
+    if Path(rel).is_absolute() or re.match(r"^[A-Za-z]:", rel):
+        return None
+    try:
+        base_resolved = base.resolve()
+        target = (base / rel).resolve()
+    except (OSError, RuntimeError, ValueError):
+        return None
+    if target != base_resolved and not target.is_relative_to(base_resolved):
+        return None
+    return target
+
+
+def list_files(files_dir: Path) -> list[str]:
+    if not files_dir.is_dir():
+        return []
+    out: list[str] = []
+    for dirpath, _dirnames, filenames in os.walk(files_dir):
+        for name in filenames:
+            out.append((Path(dirpath) / name).relative_to(files_dir).as_posix())
+    return sorted(out)
+
+
+def problems_text(problems: Iterable[LoadProblem]) -> str:
+    return "\n".join(str(p) for p in problems)

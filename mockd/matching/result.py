@@ -1,0 +1,76 @@
+"""MatchResult: a graded answer (distance 0..1), never a bare bool."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class MatchResult:
+    """`exact` is whether it matched; `distance` how far off it is (0 = same, 1 = nothing alike)."""
+
+    exact: bool
+    distance: float
+
+    @staticmethod
+    def of(matched: bool) -> MatchResult:
+        return EXACT if matched else NO_MATCH
+
+    @staticmethod
+    def partial(distance: float) -> MatchResult:
+        """A non-match with a distance, clamped to (0, 1]."""
+        return MatchResult(False, min(1.0, max(distance, 1e-9)))
+
+    def invert(self) -> MatchResult:
+        return NO_MATCH if self.exact else EXACT
+
+
+EXACT = MatchResult(True, 0.0)
+NO_MATCH = MatchResult(False, 1.0)
+
+
+def average(results: Iterable[MatchResult]) -> MatchResult:
+    """All must be exact; the distance is the mean. An empty set is an exact match."""
+    total = 0.0
+    count = 0
+    exact = True
+    for r in results:
+        total += r.distance
+        count += 1
+        exact = exact and r.exact
+    if count == 0:
+        return EXACT
+    return MatchResult(exact, total / count)
+
+
+def weighted(results: Iterable[tuple[MatchResult, float]]) -> MatchResult:
+    """WireMock's request distance: sum(weight x distance) / sum(weight); exact when all are."""
+    total = 0.0
+    weights = 0.0
+    exact = True
+    for r, w in results:
+        total += r.distance * w
+        weights += w
+        exact = exact and r.exact
+    if weights == 0:
+        return EXACT
+    return MatchResult(exact, total / weights)
+
+
+def levenshtein_distance(a: str, b: str, limit: int = 200) -> float:
+    """Normalised Levenshtein distance in [0, 1]. Long strings are compared on a bounded prefix."""
+    if a == b:
+        return 0.0
+    if not a or not b:
+        return 1.0
+    a2, b2 = a[:limit], b[:limit]
+    if len(a2) < len(b2):
+        a2, b2 = b2, a2
+    previous = list(range(len(b2) + 1))
+    for i, ca in enumerate(a2, 1):
+        current = [i]
+        for j, cb in enumerate(b2, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return min(1.0, previous[-1] / max(len(a2), len(b2)))

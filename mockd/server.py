@@ -1,0 +1,243 @@
+"""Composition root: aiohttp at the edge, the Mockd core inside.
+
+`MockdServer` owns one Mockd, the upstream client and the listening socket. `run(settings)` is the
+blocking entry point used by the CLI (signals, printing the URL); tests use `MockdServer` directly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import socket
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from aiohttp import web
+from aiohttp.http import RawRequestMessage
+from aiohttp.streams import StreamReader
+from aiohttp.web_protocol import RequestHandler
+
+from mockd.admin import handle_admin
+from mockd.config import Settings
+from mockd.core import Mockd
+from mockd.dispatch import Plan
+from mockd.errors import MockdError
+from mockd.faults import ConnectionClosed, deliver
+from mockd.http import LoggedRequest
+from mockd.stubs.model import ResponseSnapshot, Timing
+from mockd.upstream import Upstream, UpstreamError
+
+log = logging.getLogger("mockd")
+
+
+class MockdServer:
+    def __init__(self, settings: Settings, core: Mockd | None = None) -> None:
+        self.settings = settings
+        self.core = core or Mockd(settings)
+        self.upstream = Upstream(settings.proxy_timeout_ms, settings.preserve_host_header)
+        self._server: asyncio.AbstractServer | None = None
+        self._web: web.Server | None = None
+        self.port: int = 0
+        self.stopped = asyncio.Event()
+        self._shutdown_hook: Callable[[], None] | None = None
+
+    # -- lifecycle -------------------------------------------------------------------------------
+    async def start(self, sock: socket.socket | None = None) -> int:
+        """Load stubs and listen. Returns the bound port (useful with port 0)."""
+        for folder in (self.settings.mappings_dir, self.settings.files_dir):
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                log.warning("cannot create %s: %s", folder, exc.strerror)
+        result = self.core.load()
+        if result.problems and self.settings.strict_loading:
+            raise MockdError("\n".join(str(p) for p in result.problems))
+        loop = asyncio.get_running_loop()
+        self._web = web.Server(
+            self.handle,
+            request_factory=self._make_request,
+            access_log=None,
+            auto_decompress=False,
+            max_field_size=16 * 1024,
+            max_headers=256,
+            keepalive_timeout=75,
+        )
+        if sock is not None:
+            self._server = await loop.create_server(self._web, sock=sock, backlog=1024)
+        else:
+            self._server = await loop.create_server(
+                self._web, self.settings.bind_address, self.settings.port, backlog=1024, reuse_address=True
+            )
+        bound = self._server.sockets[0].getsockname()
+        self.port = int(bound[1])
+        return self.port
+
+    async def stop(self) -> None:
+        if self._server is not None:
+            self._server.close()
+            if self._web is not None:
+                await self._web.shutdown(1.0)
+            await self._server.wait_closed()
+            self._server = None
+        await self.upstream.close()
+        self.stopped.set()
+
+    def request_shutdown(self) -> None:
+        """Called by POST /__admin/shutdown: stop after the answer is sent."""
+        loop = asyncio.get_running_loop()
+        hook = self._shutdown_hook
+        loop.call_later(0.05, hook if hook is not None else lambda: asyncio.ensure_future(self.stop()))
+
+    def _make_request(
+        self,
+        message: RawRequestMessage,
+        payload: StreamReader,
+        protocol: RequestHandler,
+        writer: Any,
+        task: asyncio.Task[None],
+    ) -> web.BaseRequest:
+        return web.BaseRequest(
+            message, payload, protocol, writer, task, asyncio.get_running_loop(),
+            client_max_size=self.settings.max_body_size,
+        )  # fmt: skip
+
+    @property
+    def url(self) -> str:
+        host = self.settings.bind_address
+        if host in ("0.0.0.0", "::", ""):
+            host = "127.0.0.1"
+        if ":" in host:
+            host = f"[{host}]"
+        return f"http://{host}:{self.port}"
+
+    # -- one request -----------------------------------------------------------------------------
+    async def handle(self, request: web.BaseRequest) -> web.StreamResponse:
+        raw = request.raw_path
+        prefix = self.settings.admin_prefix
+        if raw == prefix or raw.startswith(prefix + "/") or raw.startswith(prefix + "?"):
+            sub = raw[len(prefix) :].partition("?")[0]
+            return await handle_admin(self.core, request, sub, self.request_shutdown)
+        started = asyncio.get_running_loop().time()
+        try:
+            body = await request.read()
+        except web.HTTPRequestEntityTooLarge:
+            return web.Response(
+                status=413, text=f"Request body larger than {self.settings.max_body_size} bytes"
+            )
+        req = self._logged(request, body)
+        outcome = self.core.serve(req)
+        plan = outcome.plan
+        if outcome.extra.get("report") and self.settings.verbose:
+            log.info("%s", outcome.extra["report"])
+        if plan.proxy is not None:
+            plan = await self._proxy(plan)
+        processed = asyncio.get_running_loop().time()
+        try:
+            response = await deliver(request, plan)
+        except ConnectionClosed:
+            outcome.event.response = ResponseSnapshot(0, (), b"", plan.fault)
+            raise asyncio.CancelledError() from None
+        finally:
+            done = asyncio.get_running_loop().time()
+            outcome.event.timing = Timing(
+                added_delay_ms=int(plan.delay_ms),
+                process_time_ms=int((processed - started) * 1000),
+                response_send_time_ms=int((done - processed) * 1000),
+                serve_time_ms=int((done - started) * 1000),
+                total_time_ms=int((done - started) * 1000),
+            )
+        outcome.event.response = ResponseSnapshot(plan.status, plan.headers, plan.body, None)
+        return response
+
+    async def _proxy(self, plan: Plan) -> Plan:
+        assert plan.proxy is not None
+        try:
+            up = await self.upstream.forward(plan.proxy)
+        except UpstreamError as exc:
+            return Plan(500, (("Content-Type", "text/plain"),), exc.body.encode(), delay_ms=plan.delay_ms)
+        return Plan(
+            up.status,
+            (*up.headers, *plan.proxy.stub_headers),
+            up.body,
+            up.reason,
+            delay_ms=plan.delay_ms,
+            fault=plan.fault,
+            gzip=False,
+        )
+
+    def _logged(self, request: web.BaseRequest, body: bytes) -> LoggedRequest:
+        host_header = request.headers.get("Host", "")
+        host, port = _split_host(host_header)
+        peer = request.transport.get_extra_info("peername") if request.transport else None
+        sockname = request.transport.get_extra_info("sockname") if request.transport else None
+        if port is None:
+            port = int(sockname[1]) if sockname else self.port
+        return LoggedRequest.create(
+            request.method,
+            request.raw_path,
+            _headers(request),
+            body,
+            scheme=request.scheme,
+            host=host or (sockname[0] if sockname else "localhost"),
+            port=port,
+            socket_ip=str(peer[0]) if peer else "127.0.0.1",
+            protocol=f"HTTP/{request.version.major}.{request.version.minor}",
+        )
+
+
+def _headers(request: web.BaseRequest) -> tuple[tuple[str, str], ...]:
+    return tuple((k.decode("latin-1"), v.decode("latin-1")) for k, v in request.raw_headers)
+
+
+def _split_host(value: str) -> tuple[str, int | None]:
+    if not value:
+        return "", None
+    if value.startswith("["):
+        end = value.find("]")
+        host = value[1:end] if end > 0 else value
+        rest = value[end + 1 :] if end > 0 else ""
+        port = rest[1:] if rest.startswith(":") else ""
+    else:
+        host, _, port = value.partition(":")
+    return host, int(port) if port.isdigit() else None
+
+
+# -- blocking entry point --------------------------------------------------------------------------
+
+
+async def serve_forever(settings: Settings, on_ready: Callable[[MockdServer], None] | None = None) -> int:
+    server = MockdServer(settings)
+    stop = asyncio.Event()
+    server._shutdown_hook = stop.set
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop.set)
+    try:
+        await server.start()
+    except MockdError as exc:
+        print(f"mockd: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(
+            f"mockd: cannot listen on {settings.bind_address}:{settings.port}: {exc.strerror}",
+            file=sys.stderr,
+        )
+        return 1
+    if on_ready is not None:
+        on_ready(server)
+    await stop.wait()
+    await server.stop()
+    return 0
+
+
+def run(settings: Settings, on_ready: Callable[[MockdServer], None] | None = None) -> int:
+    try:
+        import uvloop
+
+        return uvloop.run(serve_forever(settings, on_ready))
+    except ImportError:
+        return asyncio.run(serve_forever(settings, on_ready))

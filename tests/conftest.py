@@ -1,0 +1,38 @@
+"""Shared fixtures: a real mockd on port 0 in a background thread, and a small HTTP helper."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from mockd.embedded import EmbeddedServer, serve
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    (tmp_path / "mappings").mkdir()
+    (tmp_path / "__files").mkdir()
+    return tmp_path
+
+
+@pytest.fixture
+def server(root: Path) -> Iterator[EmbeddedServer]:
+    with serve(root) as s:
+        yield s
+
+
+@pytest.fixture
+def http(server: EmbeddedServer) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=server.url, timeout=10.0) as client:
+        yield client
+
+
+def stub(http: httpx.Client, mapping: dict[str, Any]) -> dict[str, Any]:
+    r = http.post("/__admin/mappings", json=mapping)
+    assert r.status_code == 201, r.text
+    body: dict[str, Any] = r.json()
+    return body

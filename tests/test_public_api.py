@@ -1,0 +1,16 @@
+"""The public surface is declared once, in mockd.__all__, and guarded here."""
+
+from __future__ import annotations
+
+import mockd
+
+EXPECTED = {"MockdError", "Settings", "__version__"}
+
+
+def test_all_is_exactly_the_public_surface() -> None:
+    assert set(mockd.__all__) == EXPECTED
+
+
+def test_every_name_in_all_exists() -> None:
+    for name in mockd.__all__:
+        assert hasattr(mockd, name), name
