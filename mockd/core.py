@@ -7,6 +7,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from mockd import jsontext
@@ -18,8 +19,9 @@ from mockd.journal import Journal
 from mockd.loader import LoadProblem, LoadResult, delete_file, load_mappings, write_stub
 from mockd.matching.request import RequestPattern
 from mockd.matching.values import StringPattern
+from mockd.recording import Recorder, proxy_all_stub
 from mockd.scenarios import ScenarioInfo, Scenarios
-from mockd.stubs.model import Format, GlobalSettings, ServeEvent, StubMapping
+from mockd.stubs.model import Format, GlobalSettings, ResponseSnapshot, ServeEvent, StubMapping
 from mockd.stubs.store import StubStore
 from mockd.templating import TemplateEngine
 
@@ -31,7 +33,11 @@ class Mockd:
         self.settings = settings
         self.store = StubStore()
         self.scenarios = Scenarios()
-        self.journal = Journal(settings.max_request_journal_entries, settings.request_journal)
+        self.journal = Journal(
+            settings.max_request_journal_entries,
+            settings.request_journal,
+            settings.logged_response_body_size_limit,
+        )
         self.engine = TemplateEngine(
             files_root=settings.files_dir,
             permitted_system_keys=settings.permitted_system_keys,
@@ -41,39 +47,93 @@ class Mockd:
         self.problems: list[LoadProblem] = []
         self.started_at = time.time()
         self.on_change: list[Callable[[], None]] = []
+        self.reloads = 0  # load() and files_changed() calls so far (the file watcher's, tests await it)
+        self.on_reload: list[Callable[[], None]] = []
+        self.recorder = Recorder(self)
+        self._add_proxy_all()
 
     # -- serving ---------------------------------------------------------------------------------
     def serve(self, req: LoggedRequest) -> Outcome:
         outcome = dispatch(self, req)
         self.journal.record(outcome.event)
+        self.recorder.observe(outcome.event)
         return outcome
 
+    def served(self, event: ServeEvent, response: ResponseSnapshot) -> None:
+        """The edge reports the complete answer to `event` (whole body, before the journal trims it)."""
+        self.recorder.completed(event, response)
+
+    def _add_proxy_all(self) -> None:
+        """`--proxy-all URL`: the ANY any-url proxy stub at priority 10 (kept across resets)."""
+        if self.settings.proxy_all:
+            stub = proxy_all_stub(self.settings.proxy_all)
+            if stub.id not in self.store:
+                self.store.add(stub)
+                self.scenarios.sync(self.store.all())
+
     # -- loading ---------------------------------------------------------------------------------
-    def load(self) -> LoadResult:
-        """(Re)load every stub file: file stubs are replaced, stubs created through the API are kept.
-        Scenario states survive where the scenario and its state still exist."""
-        result = load_mappings(self.settings.mappings_dir, self.settings.root_dir)
+    def load(self, scope: Iterable[Path] | None = None) -> LoadResult:
+        """(Re)load stub files: all of mappings/, or with `scope` (what the file watcher saw change)
+        only those files and folders, plus the files that had problems (a retry). The stubs of every
+        file read are replaced by its new version; other stubs (other files, the admin API's) stay.
+        A file that loaded before and now fails keeps serving its previous stubs until it is fixed;
+        its problem is in `problems` meanwhile. Scenario states survive where the scenario and its
+        state still exist. The new StubStore is built aside and swapped in at once."""
+        if scope is not None:
+            scope = {*scope, *(p.file for p in self.problems)}
+        result = load_mappings(self.settings.mappings_dir, self.settings.root_dir, scope)
+        in_scope = _scope_test(scope)
+        previous = sorted(self.store.all(), key=lambda s: s.insertion_index)
+        old_by_file: dict[Path, list[StubMapping]] = {}
+        taken: dict[str, str] = {}
+        for s in previous:
+            if s.source is not None and in_scope(s.source.path):
+                old_by_file.setdefault(s.source.path, []).append(s)
+            else:
+                taken[s.id] = str(s.source.path) if s.source else "a stub created through the admin API"
         problems = list(result.problems)
-        good: list[StubMapping] = []
+        fresh: dict[Path, list[StubMapping]] = {}
         for stub in result.stubs:
+            assert stub.source is not None
+            path = stub.source.path
             try:
                 self.check_templates(stub)
+                if stub.id in taken:
+                    raise InvalidInput(f"stub id {stub.id} is already used by {taken[stub.id]}")
             except MockdError as exc:
-                problems.append(
-                    LoadProblem(stub.source.path if stub.source else self.settings.mappings_dir, exc)
-                )
+                problems.append(LoadProblem(path, exc.at(file=str(path))))
                 continue
-            good.append(stub)
-        kept = [s for s in self.store.all() if s.source is None or s.source.written_by_mockd]
-        kept.sort(key=lambda s: s.insertion_index)
-        kept_ids = {s.id for s in kept}
-        self.store = StubStore([*(s for s in good if s.id not in kept_ids), *kept])
+            fresh.setdefault(path, []).append(_owned_like(stub, old_by_file.get(path)))
+        kept: dict[Path, int] = {}
+        # a file that fails keeps its last good version: its previous stubs whose ids are still free
+        for path in dict.fromkeys(p.file for p in problems):
+            used = {s.id for f, stubs in fresh.items() if f != path for s in stubs}
+            last_good = [s for s in old_by_file.get(path, ()) if s.id not in taken and s.id not in used]
+            if last_good:
+                fresh[path] = last_good
+                kept[path] = len(last_good)
+        problems = [replace(p, kept_stubs=kept.get(p.file, 0)) for p in problems]
+        self.store = StubStore(_merge(previous, in_scope, fresh))
         self.scenarios.sync(self.store.all())
-        self.problems = problems
+        known = {str(p) for p in self.problems}
+        self.problems = [*(p for p in self.problems if not in_scope(p.file)), *problems]
         for p in problems:
-            log.error("skipped %s", p)
+            if str(p) not in known:
+                what = "its last good version is still served" if p.kept_stubs else "skipped"
+                log.error("%s (%s)", p, what)
         self._changed()
-        return LoadResult(good, problems)
+        self._reloaded()
+        return LoadResult([s for stubs in fresh.values() for s in stubs], problems)
+
+    def files_changed(self) -> None:
+        """__files/ changed on disk. Body files are read when served and templates are cached by their
+        text, so nothing is stale: this only tells the reload listeners."""
+        self._reloaded()
+
+    def _reloaded(self) -> None:
+        self.reloads += 1
+        for listener in self.on_reload:
+            listener()
 
     def check_templates(self, stub: StubMapping) -> None:
         """Refuse a stub whose templates do not parse (used for files; see add_stub for the API)."""
@@ -188,6 +248,7 @@ class Mockd:
         self.scenarios.clear()
         self.journal.clear()
         self.load()
+        self._add_proxy_all()
 
     def _writable(self, stub: StubMapping) -> None:
         if stub.source is not None and stub.source.multi:
@@ -209,6 +270,21 @@ class Mockd:
             return -1
         return self.journal.count(pattern.is_match)
 
+    def remove_requests(self, pattern: RequestPattern) -> list[ServeEvent]:
+        return self.journal.remove_where(lambda e: pattern.is_match(e.request))
+
+    def remove_requests_by_metadata(self, pattern: StringPattern) -> list[ServeEvent]:
+        """Events whose matched stub's metadata (as JSON text) matches `pattern`."""
+        return self.journal.remove_where(
+            lambda e: e.stub is not None and pattern.match(_metadata_text(e.stub)).exact
+        )
+
+    def remove_request(self, event_id: str) -> ServeEvent | None:
+        return self.journal.remove(event_id)
+
+    def clear_requests(self) -> None:
+        self.journal.clear()
+
     # -- scenarios -------------------------------------------------------------------------------
     def scenario_info(self) -> list[ScenarioInfo]:
         return self.scenarios.info(self.store.all())
@@ -228,6 +304,36 @@ class Mockd:
     @property
     def uptime_seconds(self) -> int:
         return int(time.time() - self.started_at)
+
+
+def _scope_test(scope: Iterable[Path] | None) -> Callable[[Path], bool]:
+    if scope is None:
+        return lambda path: True
+    paths = tuple(scope)
+    return lambda path: any(path == p or path.is_relative_to(p) for p in paths)
+
+
+def _owned_like(stub: StubMapping, previous: list[StubMapping] | None) -> StubMapping:
+    """A re-read file mockd wrote stays mockd's (DELETE /mappings may delete it)."""
+    if stub.source is None or not previous or previous[0].source is None:
+        return stub
+    return replace(stub, source=replace(stub.source, written_by_mockd=previous[0].source.written_by_mockd))
+
+
+def _merge(
+    previous: list[StubMapping], in_scope: Callable[[Path], bool], fresh: dict[Path, list[StubMapping]]
+) -> list[StubMapping]:
+    """The new stub list: a re-read file's stubs take the place of its old ones; new files come last."""
+    out: list[StubMapping] = []
+    placed: set[Path] = set()
+    for stub in previous:
+        if stub.source is None or not in_scope(stub.source.path):
+            out.append(stub)
+        elif stub.source.path not in placed:
+            placed.add(stub.source.path)
+            out.extend(fresh.get(stub.source.path, ()))
+    out.extend(s for path, stubs in fresh.items() if path not in placed for s in stubs)
+    return out
 
 
 def _metadata_text(stub: StubMapping) -> str | None:

@@ -217,6 +217,7 @@ def _proxy_plan(
     return Plan(
         0,
         delay_ms=delay,
+        dribble=rd.chunked_dribble,
         fault=rd.fault,
         proxy=ProxyPlan(base + url, req.method, (*headers, *extra), req.body, rd.headers),
     )
@@ -226,6 +227,8 @@ def _proxy_plan(
 
 
 def sample(spec: DelaySpec, rng: random.Random | None = None) -> float:
+    """One delay in whole milliseconds. Uniform bounds are inclusive; a lognormal value above `maxValue`
+    is drawn again, up to 10 times, then capped (WireMock 3.13)."""
     r = rng or random
     if spec.kind is DelayKind.FIXED:
         return float(spec.milliseconds)
@@ -238,14 +241,14 @@ def sample(spec: DelaySpec, rng: random.Random | None = None) -> float:
                 break
             value = spec.median * math.exp(spec.sigma * r.gauss(0.0, 1.0))
         value = min(value, spec.max_value)
-    return value
+    return float(round(value))
 
 
-def delay_for(rd: ResponseDefinition, gs: GlobalSettings) -> float:
+def delay_for(rd: ResponseDefinition, gs: GlobalSettings, rng: random.Random | None = None) -> float:
     """A stub's fixed delay replaces the global one, its distribution the global one; the two add up."""
     fixed = rd.fixed_delay_ms if rd.fixed_delay_ms is not None else (gs.fixed_delay_ms or 0)
     dist = rd.delay_distribution or gs.delay_distribution
-    return float(fixed) + (sample(dist) if dist is not None else 0.0)
+    return float(fixed) + (sample(dist, rng) if dist is not None else 0.0)
 
 
 # -- unmatched -------------------------------------------------------------------------------------
@@ -270,7 +273,7 @@ def _unmatched(state: State, req: LoggedRequest) -> Outcome:
 
 
 def _static_file(files_dir: Path, req: LoggedRequest) -> tuple[bytes, str] | None:
-    path = resolve_under(files_dir, req.decoded_path)
+    path = resolve_under(files_dir, req.decoded_path.lstrip("/"))
     if path is None or not path.is_file():
         return None
     try:

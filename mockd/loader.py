@@ -30,8 +30,12 @@ MAX_YAML_ALIASES = 100
 
 @dataclass(frozen=True)
 class LoadProblem:
+    """A file that could not be loaded. `kept_stubs`: how many stubs of its last good version are
+    still served (hot reload keeps them until the file is fixed)."""
+
     file: Path
     error: MockdError
+    kept_stubs: int = 0
 
     def __str__(self) -> str:
         return str(self.error)
@@ -136,10 +140,48 @@ def mapping_files(mappings_dir: Path) -> list[Path]:
     return out
 
 
+def is_editor_temp_name(name: str) -> bool:
+    """Hidden files and the temp/backup files editors write beside the real one (`.x.swp`, `x~`, `#x#`)."""
+    return name.startswith((".", "#", "~")) or name.endswith(("~", ".swp", ".swx", ".tmp", "#"))
+
+
 def is_mapping_file_name(name: str) -> bool:
-    if name.startswith((".", "#", "~")) or name.endswith(("~", ".swp", ".tmp")):
+    if is_editor_temp_name(name):
         return False
     return Path(name).suffix.lower() in MAPPING_SUFFIXES
+
+
+def _visible_parts(path: Path, mappings_dir: Path) -> tuple[str, ...] | None:
+    """`path` relative to `mappings_dir`, or None when outside it or under a hidden folder."""
+    try:
+        parts = path.relative_to(mappings_dir).parts
+    except ValueError:
+        return None
+    return None if any(p.startswith(".") for p in parts[:-1]) else parts
+
+
+def is_mapping_path(path: Path, mappings_dir: Path) -> bool:
+    """Would `mapping_files(mappings_dir)` list `path` (if it exists)?"""
+    parts = _visible_parts(path, mappings_dir)
+    return parts is not None and bool(parts) and is_mapping_file_name(parts[-1])
+
+
+def is_mapping_folder(path: Path, mappings_dir: Path) -> bool:
+    """Is `path` `mappings_dir` or a folder `mapping_files(mappings_dir)` walks into?"""
+    parts = _visible_parts(path, mappings_dir)
+    return parts is not None and not (parts and parts[-1].startswith("."))
+
+
+def mapping_files_within(mappings_dir: Path, scope: Iterable[Path]) -> list[Path]:
+    """The mapping files of `mappings_dir` that are in `scope`: one of its files or inside its folders."""
+    out: set[Path] = set()
+    for path in scope:
+        if path.is_dir():
+            if is_mapping_folder(path, mappings_dir):
+                out.update(mapping_files(path))
+        elif is_mapping_path(path, mappings_dir) and path.is_file():
+            out.add(path)
+    return sorted(out)
 
 
 def load_file(path: Path, root: Path | None = None) -> list[StubMapping]:
@@ -180,11 +222,15 @@ def load_file(path: Path, root: Path | None = None) -> list[StubMapping]:
         raise InvalidInput(f"cannot read: {exc.strerror}", Location(file=shown)) from None
 
 
-def load_mappings(mappings_dir: Path, root: Path | None = None) -> LoadResult:
+def load_mappings(
+    mappings_dir: Path, root: Path | None = None, scope: Iterable[Path] | None = None
+) -> LoadResult:
+    """Every mapping file, or with `scope` only the files in those paths (see mapping_files_within)."""
     stubs: list[StubMapping] = []
     problems: list[LoadProblem] = []
     seen: dict[str, Path] = {}
-    for path in mapping_files(mappings_dir):
+    files = mapping_files(mappings_dir) if scope is None else mapping_files_within(mappings_dir, scope)
+    for path in files:
         try:
             file_stubs = load_file(path, root or mappings_dir)
         except MockdError as exc:
@@ -263,11 +309,12 @@ def delete_file(path: Path) -> None:
 
 
 def resolve_under(base: Path, relative: str) -> Path | None:
-    """`base/relative` if it stays inside `base` once links are resolved; None otherwise."""
+    """`base/relative` if it stays inside `base` once links are resolved; None otherwise (absolute
+    paths, `..` escapes and links pointing outside are all refused)."""
     if not relative or "\x00" in relative:
         return None
-    rel = relative.lstrip("/")
-    if Path(rel).is_absolute() or re.match(r"^[A-Za-z]:", rel):
+    rel = relative
+    if Path(rel).is_absolute() or rel.startswith("\\") or re.match(r"^[A-Za-z]:", rel):
         return None
     try:
         base_resolved = base.resolve()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
@@ -29,10 +28,3 @@ def server(root: Path) -> Iterator[EmbeddedServer]:
 def http(server: EmbeddedServer) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=server.url, timeout=10.0) as client:
         yield client
-
-
-def stub(http: httpx.Client, mapping: dict[str, Any]) -> dict[str, Any]:
-    r = http.post("/__admin/mappings", json=mapping)
-    assert r.status_code == 201, r.text
-    body: dict[str, Any] = r.json()
-    return body
