@@ -5,9 +5,24 @@ The public surface is what `__all__` lists (guarded by tests/test_public_api.py)
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+from mockd.client import MockdClient, MockdClientError
 from mockd.config import Settings
 from mockd.errors import MockdError
 
+if TYPE_CHECKING:
+    from mockd.embedded import serve
+
 __version__ = "0.1.0"
 
-__all__ = ["MockdError", "Settings", "__version__"]
+__all__ = ["MockdClient", "MockdClientError", "MockdError", "Settings", "__version__", "serve"]
+
+
+def __getattr__(name: str) -> Any:
+    """`serve` is imported on first use: `import mockd` (the CLI, the pytest plugin) stays light."""
+    if name == "serve":
+        from mockd.embedded import serve
+
+        return serve
+    raise AttributeError(f"module 'mockd' has no attribute {name!r}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import mockd
 
-EXPECTED = {"MockdError", "Settings", "__version__"}
+EXPECTED = {"MockdClient", "MockdClientError", "MockdError", "Settings", "__version__", "serve"}
 
 
 def test_all_is_exactly_the_public_surface() -> None:
