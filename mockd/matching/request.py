@@ -14,11 +14,11 @@ from enum import StrEnum
 from typing import Any
 
 from mockd.http import LoggedRequest
-from mockd.multipart import MultipartPart
 from mockd.matching.multi import MultiValuePattern
 from mockd.matching.result import EXACT, NO_MATCH, MatchResult, average, weighted
 from mockd.matching.url import ANY_URL, UrlPattern
 from mockd.matching.values import StringPattern
+from mockd.multipart import MultipartPart
 
 ANY_METHOD = "ANY"
 GET_OR_HEAD = "GET_OR_HEAD"
