@@ -1,6 +1,8 @@
 """Delivery at the transport level: delays, chunked dribble, the four faults, or a normal write.
 
-Delays are `asyncio.sleep`, so a delayed stub never blocks other requests.
+Delays are `asyncio.sleep`, so a delayed stub never blocks other requests. A fault (or a client that
+goes away mid-dribble) ends in `ConnectionClosed`; the server then returns `closed_response()`, which
+aiohttp treats like any client that disconnected early: no 500, no traceback in the log.
 """
 
 from __future__ import annotations
@@ -11,8 +13,10 @@ import gzip
 import os
 import socket
 import struct
+from typing import NoReturn
 
 from aiohttp import web
+from aiohttp.abc import AbstractStreamWriter
 
 from mockd.dispatch import Plan
 from mockd.stubs.model import ChunkedDribble, Fault
@@ -62,11 +66,11 @@ def accepts_gzip(request: web.BaseRequest) -> bool:
 
 
 async def deliver(request: web.BaseRequest, plan: Plan) -> web.StreamResponse:
-    """Answer `request` as `plan` says. Faults close the connection; a dummy response is returned then."""
+    """Answer `request` as `plan` says. A fault closes the connection and raises ConnectionClosed."""
     if plan.delay_ms > 0:
         await asyncio.sleep(plan.delay_ms / 1000.0)
     if plan.fault is not None:
-        return await inject(request, plan.fault)
+        await inject(request, plan.fault)
     body = plan.body
     headers = [(k, v) for k, v in plan.headers if k.lower() not in _FRAMING]
     stub_encoding = next((v for k, v in headers if k.lower() == "content-encoding"), None)
@@ -91,22 +95,26 @@ async def dribble(
     pause = spec.total_duration_ms / 1000.0 / n
     size, extra = divmod(len(body), n)
     pos = 0
-    for i in range(n):
-        end = pos + size + (1 if i < extra else 0)
-        await asyncio.sleep(pause)
-        await response.write(body[pos:end])
-        pos = end
-    await response.write_eof()
+    try:
+        for i in range(n):
+            end = pos + size + (1 if i < extra else 0)
+            await asyncio.sleep(pause)
+            await response.write(body[pos:end])
+            pos = end
+        await response.write_eof()
+    except ConnectionError:  # the client went away mid-body
+        raise ConnectionClosed() from None
     return response
 
 
-async def inject(request: web.BaseRequest, fault: Fault) -> web.StreamResponse:
+async def inject(request: web.BaseRequest, fault: Fault) -> NoReturn:
+    """Break the connection as `fault` says, then raise ConnectionClosed (also when it is already gone)."""
     transport = request.transport
     if transport is None or transport.is_closing():
-        return web.Response(status=500)
+        raise ConnectionClosed()
     if fault is Fault.CONNECTION_RESET_BY_PEER:
         sock = transport.get_extra_info("socket")
-        if sock is not None:
+        if sock is not None:  # linger 0: close() sends RST instead of FIN
             with contextlib.suppress(OSError):
                 sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         transport.abort()
@@ -116,8 +124,8 @@ async def inject(request: web.BaseRequest, fault: Fault) -> web.StreamResponse:
         transport.write(_garbage())
         transport.close()
     elif fault is Fault.MALFORMED_RESPONSE_CHUNK:
-        transport.write(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")
-        transport.write(b"lah-de-dah\r\n" + _garbage() + b"\r\n")
+        transport.write(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")  # sent at once
+        transport.write(_broken_chunk())
         transport.close()
     raise ConnectionClosed()
 
@@ -128,5 +136,26 @@ def _garbage() -> bytes:
     return b"\x00garbage:" + data
 
 
+def _broken_chunk() -> bytes:
+    """A chunk that promises 1 KiB and delivers a few random bytes before the close. WireMock writes
+    `lah-de-dah` where the chunk size belongs; a truncated chunk breaks every client's body read the
+    same way (aiohttp: ClientPayloadError) instead of leaving some waiting forever (aiohttp hangs when
+    a bad size line arrives in a later packet than the headers)."""
+    return b"400\r\n" + _garbage()
+
+
 class ConnectionClosed(Exception):
     """Raised after a fault closed the connection: the server stops handling this request quietly."""
+
+
+class _Closed(web.StreamResponse):
+    """Returned for a request whose connection is gone. aiohttp's finish_response treats the
+    ConnectionError from `prepare` as a premature client disconnection and ends the request quietly."""
+
+    async def prepare(self, request: web.BaseRequest) -> AbstractStreamWriter | None:
+        raise ConnectionResetError("the connection was closed by an injected fault")
+
+
+def closed_response() -> web.StreamResponse:
+    """What the server's handler returns after `ConnectionClosed`."""
+    return _Closed()
