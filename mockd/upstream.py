@@ -1,25 +1,39 @@
-"""The upstream client for proxying: one shared aiohttp session with connection pooling."""
+"""The upstream client for proxying: one shared aiohttp session with connection pooling.
+
+Hop-by-hop headers (RFC 9110 §7.6.1, plus those named by `Connection`) are dropped both ways; the
+upstream's `Content-Encoding` and bytes reach the client unchanged (no decompression here). Every
+failure (refused, reset, timed out, broken mid-response, bad URL) is an UpstreamError, which the edge
+turns into WireMock's 500 "Network failure ..." answer.
+"""
 
 from __future__ import annotations
 
+import gzip
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import aiohttp
 
 from mockd.dispatch import ProxyPlan
+from mockd.recording.generate import PROXY_FAILURE_PREFIX
 
-HOP_BY_HOP = {
+HOP_BY_HOP = frozenset({
     "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
-    "transfer-encoding", "upgrade", "proxy-connection", "content-length",
-}  # fmt: skip
+    "transfer-encoding", "upgrade", "proxy-connection",
+})  # fmt: skip
+# Not forwarded either: aiohttp computes the framing, and the whole body is already here.
+REQUEST_DROPPED = HOP_BY_HOP | {"content-length", "expect", "host"}
+RESPONSE_DROPPED = HOP_BY_HOP
+MAX_CONNECTIONS = 1000
+
+Headers = tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True)
 class UpstreamResponse:
     status: int
     reason: str | None
-    headers: tuple[tuple[str, str], ...]
+    headers: Headers
     body: bytes
 
 
@@ -31,9 +45,52 @@ class UpstreamError(Exception):
 
     @property
     def body(self) -> str:
-        return (
-            f"Network failure trying to make a proxied request from WireMock to {self.url}\r\n{self.message}"
-        )
+        """WireMock's text; the recorders recognise it by its prefix."""
+        return f"{PROXY_FAILURE_PREFIX}{self.url}\r\n{self.message}"
+
+
+def _connection_tokens(headers: Headers) -> set[str]:
+    """Header names listed in `Connection` are hop-by-hop too."""
+    out: set[str] = set()
+    for k, v in headers:
+        if k.lower() == "connection":
+            out.update(t.strip().lower() for t in v.split(",") if t.strip())
+    return out
+
+
+def request_headers(plan: ProxyPlan, preserve_host: bool) -> list[tuple[str, str]]:
+    """The headers sent upstream: the client's minus hop-by-hop ones, Host rewritten unless preserved."""
+    dropped = REQUEST_DROPPED | _connection_tokens(plan.headers)
+    out = [(k, v) for k, v in plan.headers if k.lower() not in dropped]
+    client_host = next((v for k, v in plan.headers if k.lower() == "host"), None)
+    if preserve_host and client_host is not None:
+        out.insert(0, ("Host", client_host))
+    else:
+        out.insert(0, ("Host", urlsplit(plan.url).netloc))
+    return out
+
+
+def request_body(plan: ProxyPlan) -> bytes:
+    """mockd gunzips request bodies for matching; a body the client sent gzipped goes upstream gzipped."""
+    body = plan.body
+    encoded = any(k.lower() == "content-encoding" and "gzip" in v.lower() for k, v in plan.headers)
+    if body and encoded and body[:2] != b"\x1f\x8b":
+        return gzip.compress(body)
+    return body
+
+
+def response_headers(raw: list[tuple[bytes, bytes]] | tuple[tuple[bytes, bytes], ...]) -> Headers:
+    headers = tuple((k.decode("latin-1"), v.decode("latin-1")) for k, v in raw)
+    dropped = RESPONSE_DROPPED | _connection_tokens(headers)
+    return tuple((k, v) for k, v in headers if k.lower() not in dropped)
+
+
+def _message(exc: BaseException) -> str:
+    if isinstance(exc, TimeoutError):
+        return "Read timed out"
+    if isinstance(exc, aiohttp.ClientConnectorError) and isinstance(exc.os_error, ConnectionRefusedError):
+        return "Connection refused"
+    return str(exc) or type(exc).__name__
 
 
 class Upstream:
@@ -47,7 +104,7 @@ class Upstream:
             self._session = aiohttp.ClientSession(
                 timeout=self.timeout,
                 auto_decompress=False,
-                connector=aiohttp.TCPConnector(limit=1000, ssl=False),
+                connector=aiohttp.TCPConnector(limit=MAX_CONNECTIONS, ssl=False),
                 cookie_jar=aiohttp.DummyCookieJar(),
             )
         return self._session
@@ -58,34 +115,17 @@ class Upstream:
             self._session = None
 
     async def forward(self, plan: ProxyPlan) -> UpstreamResponse:
-        target = urlsplit(plan.url)
-        headers: list[tuple[str, str]] = []
-        for k, v in plan.headers:
-            lower = k.lower()
-            if lower in HOP_BY_HOP:
-                continue
-            if lower == "host":
-                if self.preserve_host:
-                    headers.append((k, v))
-                continue
-            headers.append((k, v))
-        if not self.preserve_host:
-            headers.append(("Host", target.netloc))
+        body = request_body(plan)
         try:
             async with self._client().request(
                 plan.method,
                 plan.url,
-                headers=headers,
-                data=plan.body if plan.body else None,
+                headers=request_headers(plan, self.preserve_host),
+                data=body if body else None,
                 allow_redirects=False,
                 skip_auto_headers=("User-Agent", "Accept-Encoding", "Accept", "Content-Type"),
             ) as resp:
-                body = await resp.read()
-                out = tuple(
-                    (k, v)
-                    for k, v in resp.headers.items()
-                    if k.lower() not in ("transfer-encoding", "connection")
-                )
-                return UpstreamResponse(resp.status, resp.reason, out, body)
+                data = await resp.read()
+                return UpstreamResponse(resp.status, resp.reason, response_headers(resp.raw_headers), data)
         except (TimeoutError, aiohttp.ClientError, OSError, ValueError) as exc:
-            raise UpstreamError(plan.url, str(exc) or type(exc).__name__) from exc
+            raise UpstreamError(plan.url, _message(exc)) from exc
