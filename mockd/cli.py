@@ -31,6 +31,8 @@ SERVE_OPTIONS: list[Callable[[F], F]] = [
     _opt("--strict-loading", env="STRICT_LOADING", is_flag=True,
          help="Refuse to start when any stub file is invalid (WireMock's behaviour)."),
     _opt("--no-watch", env="NO_WATCH", is_flag=True, help="Do not reload stub files when they change."),
+    _opt("--watch-poll", env="WATCH_POLL", is_flag=True,
+         help="Watch by polling: for mounts that deliver no file events (Docker Desktop, network drives)."),
     _opt("--no-request-journal", env="NO_REQUEST_JOURNAL", is_flag=True, help="Keep no request journal."),
     _opt("--max-request-journal-entries", env="MAX_REQUEST_JOURNAL_ENTRIES", type=click.IntRange(0),
          default=DEFAULT_JOURNAL_ENTRIES, show_default=True, help="Bound of the request journal."),
@@ -56,6 +58,8 @@ SERVE_OPTIONS: list[Callable[[F], F]] = [
     _opt("--record-mappings", env="RECORD_MAPPINGS", is_flag=True,
          help="Write a stub for every proxied exchange (WireMock's legacy recorder)."),
     _opt("--match-headers", env="MATCH_HEADERS", default="", help="With --record-mappings: headers to match on."),
+    _opt("--record-format", env="RECORD_FORMAT", type=click.Choice(["json", "yaml"]), default="json",
+         show_default=True, help="Format of the stub files the recorders write."),
     _opt("--admin-api-basic-auth", env="ADMIN_API_BASIC_AUTH", default=None, metavar="USER:PASS",
          help="Require these credentials on the admin API."),
     _opt("--admin-prefix", env="ADMIN_PREFIX", default="/__admin", show_default=True, help="Path of the admin API."),
@@ -84,6 +88,7 @@ def settings_from(kw: dict[str, Any]) -> Settings:
         verbose=kw["verbose"],
         strict_loading=kw["strict_loading"],
         watch=not kw["no_watch"],
+        watch_poll=kw["watch_poll"],
         request_journal=not kw["no_request_journal"],
         max_request_journal_entries=kw["max_request_journal_entries"],
         logged_response_body_size_limit=kw["logged_response_body_size_limit"],
@@ -98,6 +103,7 @@ def settings_from(kw: dict[str, Any]) -> Settings:
         proxy_timeout_ms=kw["proxy_timeout"],
         record_mappings=kw["record_mappings"],
         match_headers=tuple(h.strip() for h in kw["match_headers"].split(",") if h.strip()),
+        record_format=kw["record_format"],
         admin_prefix=prefix,
         admin_api_basic_auth=kw["admin_api_basic_auth"],
         max_body_size=kw["max_body_size"],
@@ -131,7 +137,76 @@ def serve(**kw: Any) -> None:
             click.echo(f"mockd skipped {len(problems)} invalid stub file(s); see the log above", err=True)
         sys.stdout.flush()
 
+    if settings.workers > 1:
+        from mockd.workers import WorkersReady, run_workers
+
+        def workers_ready(info: WorkersReady) -> None:
+            click.echo(f"mockd {info.stubs} stubs, listening on {info.url} ({info.workers} workers)")
+            if info.problems:
+                click.echo(f"mockd skipped {info.problems} invalid stub file(s); see the log above", err=True)
+            sys.stdout.flush()
+
+        sys.exit(run_workers(settings, workers_ready))
     sys.exit(run(settings, ready))
+
+
+RECORD_OPTIONS: list[Callable[[F], F]] = [
+    click.option("--target", required=True, metavar="URL", help="Base URL of the service to record."),
+    click.option("--root-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+                 show_default=True, help="Where mappings/ and __files/ are written."),
+    click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True,
+                 help="Port of the recording proxy; 0 picks a free one."),
+    click.option("--bind-address", default="127.0.0.1", show_default=True, help="Address to listen on."),
+    click.option("--format", "fmt", type=click.Choice(["json", "yaml"]), default="json", show_default=True,
+                 help="Format of the stub files written."),
+    click.option("--capture-headers", default="", help="Comma-separated request headers to match on."),
+    click.option("--extract-body-size", default=None, metavar="SIZE",
+                 help="Bodies longer than this ('2 kb', '1 Mb') go to __files/."),
+    click.option("--no-scenarios", is_flag=True, help="Drop repeated requests instead of making scenarios."),
+    click.option("--proxy-timeout", type=click.IntRange(1), default=300_000, show_default=True,
+                 help="Upstream timeout in milliseconds."),
+    click.option("--preserve-host-header", is_flag=True, help="Keep the client's Host header when proxying."),
+    click.option("--verbose", is_flag=True, help="Log every request."),
+]  # fmt: skip
+
+
+def record_options(f: F) -> F:
+    for option in reversed(RECORD_OPTIONS):
+        f = option(f)
+    return f
+
+
+@main.command()
+@record_options
+def record(**kw: Any) -> None:
+    """Record a service: proxy to --target and write stubs when stopped (Ctrl-C, SIGTERM or the API)."""
+    from mockd.recording import parse_size
+    from mockd.recording.spec import EventFilter, ExtractCriteria, RecordSpec
+    from mockd.recordmode import run_recording
+
+    logging.basicConfig(level=logging.INFO if kw["verbose"] else logging.WARNING)
+    if not kw["target"].lower().startswith(("http://", "https://")):
+        raise click.BadParameter("expected an http:// or https:// URL", param_hint="--target")
+    extract = None
+    if kw["extract_body_size"] is not None:
+        try:
+            size = parse_size(kw["extract_body_size"])
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--extract-body-size") from None
+        extract = ExtractCriteria(size, size)
+    settings = Settings(
+        root_dir=kw["root_dir"], port=kw["port"], bind_address=kw["bind_address"], watch=False,
+        verbose=kw["verbose"], proxy_timeout_ms=kw["proxy_timeout"],
+        preserve_host_header=kw["preserve_host_header"], record_format=kw["fmt"],
+    )  # fmt: skip
+    spec = RecordSpec(
+        target_base_url=kw["target"],
+        filters=EventFilter(),
+        capture_headers=tuple((h.strip(), None) for h in kw["capture_headers"].split(",") if h.strip()),
+        extract=extract,
+        repeats_as_scenarios=not kw["no_scenarios"],
+    )
+    sys.exit(run_recording(settings, spec))
 
 
 @main.command()

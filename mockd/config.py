@@ -20,6 +20,7 @@ class Settings:
     verbose: bool = False
     strict_loading: bool = False
     watch: bool = True
+    watch_poll: bool = False  # poll instead of OS events (mounts that send none)
     # journal
     request_journal: bool = True
     max_request_journal_entries: int | None = DEFAULT_JOURNAL_ENTRIES
@@ -38,6 +39,7 @@ class Settings:
     proxy_timeout_ms: int = 300_000
     record_mappings: bool = False
     match_headers: tuple[str, ...] = ()
+    record_format: str = "json"  # json | yaml: files written by the recorders
     # admin
     admin_prefix: str = "/__admin"
     admin_api_basic_auth: str | None = None

@@ -221,17 +221,16 @@ class Mockd:
         self._changed()
 
     def import_stubs(self, stubs: list[StubMapping], overwrite: bool, delete_all_not_in_import: bool) -> None:
+        """WireMock's import: in reverse order, each stub added or edited (so `persistent` stubs are
+        written and files of removed persistent stubs deleted, as for single calls)."""
         ids = {s.id for s in stubs}
         if delete_all_not_in_import:
-            for stub in list(self.store.all()):
-                if stub.id not in ids:
-                    self.store.remove(stub.id)
+            self.remove_stubs(s for s in self.store.all() if s.id not in ids)
         for stub in reversed(stubs):
-            if stub.id in self.store:
-                if overwrite:
-                    self.store.replace(stub)
-            else:
-                self.store.add(stub)
+            if stub.id not in self.store:
+                self.add_stub(stub)
+            elif overwrite:
+                self.edit_stub(stub)
         self.scenarios.sync(self.store.all())
         self._changed()
 

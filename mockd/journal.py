@@ -4,15 +4,27 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 
 from mockd.http import LoggedRequest
-from mockd.stubs.model import ServeEvent
+from mockd.stubs.model import ResponseSnapshot, ServeEvent
+
+
+@dataclass(frozen=True)
+class JournalPage:
+    """Events for `GET /requests`: `total` counts them after the filters, before `since` and `limit`."""
+
+    events: list[ServeEvent]
+    total: int
 
 
 class Journal:
-    def __init__(self, max_entries: int | None = 10_000, enabled: bool = True) -> None:
+    def __init__(
+        self, max_entries: int | None = 10_000, enabled: bool = True, response_body_limit: int | None = None
+    ) -> None:
         self.enabled = enabled
         self.max_entries = max_entries
+        self.response_body_limit = response_body_limit
         self._events: deque[ServeEvent] = deque(maxlen=max_entries)
         self._by_id: dict[str, ServeEvent] = {}
 
@@ -29,6 +41,38 @@ class Journal:
             self._by_id.pop(events[0].id, None)
         events.append(event)
         self._by_id[event.id] = event
+
+    def complete(self, event: ServeEvent, response: ResponseSnapshot) -> None:
+        """Attach what was sent, its body cut to `response_body_limit` bytes (the rest is not kept)."""
+        limit = self.response_body_limit
+        if limit is not None and len(response.body) > limit:
+            response = replace(response, body=response.body[:limit])
+        event.response = response
+
+    def page(
+        self,
+        *,
+        unmatched_only: bool = False,
+        stub_id: str | None = None,
+        since_ms: int | None = None,
+        limit: int | None = None,
+    ) -> JournalPage:
+        """Newest first, filtered by `unmatched_only` / `stub_id`, then cut by `since_ms` and `limit`.
+
+        `since_ms` (epoch milliseconds) keeps events logged strictly after it, compared at millisecond
+        precision as WireMock does."""
+        events = [
+            e
+            for e in reversed(self._events)
+            if not (unmatched_only and e.was_matched)
+            and (stub_id is None or (e.stub is not None and e.stub.id == stub_id))
+        ]
+        total = len(events)
+        if since_ms is not None:
+            events = [e for e in events if int(e.request.logged_at * 1000) > since_ms]
+        if limit is not None:
+            events = events[:limit]
+        return JournalPage(events, total)
 
     def newest_first(self) -> Iterator[ServeEvent]:
         return reversed(self._events)

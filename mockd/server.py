@@ -25,10 +25,11 @@ from mockd.config import Settings
 from mockd.core import Mockd
 from mockd.dispatch import Plan
 from mockd.errors import MockdError
-from mockd.faults import ConnectionClosed, deliver
+from mockd.faults import ConnectionClosed, closed_response, deliver
 from mockd.http import LoggedRequest
 from mockd.stubs.model import ResponseSnapshot, Timing
 from mockd.upstream import Upstream, UpstreamError
+from mockd.watch import Watcher
 
 log = logging.getLogger("mockd")
 
@@ -43,6 +44,7 @@ class MockdServer:
         self.port: int = 0
         self.stopped = asyncio.Event()
         self._shutdown_hook: Callable[[], None] | None = None
+        self.watcher: Watcher | None = None
 
     # -- lifecycle -------------------------------------------------------------------------------
     async def start(self, sock: socket.socket | None = None) -> int:
@@ -73,9 +75,14 @@ class MockdServer:
             )
         bound = self._server.sockets[0].getsockname()
         self.port = int(bound[1])
+        if self.settings.watch:
+            self.watcher = Watcher(self.core, loop, self.settings.watch_poll).start()
         return self.port
 
     async def stop(self) -> None:
+        if self.watcher is not None:
+            await self.watcher.stop()
+            self.watcher = None
         if self._server is not None:
             self._server.close()
             if self._web is not None:
@@ -138,8 +145,8 @@ class MockdServer:
         try:
             response = await deliver(request, plan)
         except ConnectionClosed:
-            outcome.event.response = ResponseSnapshot(0, (), b"", plan.fault)
-            raise asyncio.CancelledError() from None
+            self.core.journal.complete(outcome.event, ResponseSnapshot(0, (), b"", plan.fault))
+            return closed_response()  # aiohttp ends it like an early client disconnect: quietly
         finally:
             done = asyncio.get_running_loop().time()
             outcome.event.timing = Timing(
@@ -149,7 +156,9 @@ class MockdServer:
                 serve_time_ms=int((done - started) * 1000),
                 total_time_ms=int((done - started) * 1000),
             )
-        outcome.event.response = ResponseSnapshot(plan.status, plan.headers, plan.body, None)
+        sent = ResponseSnapshot(plan.status, plan.headers, plan.body, None)
+        self.core.journal.complete(outcome.event, sent)
+        self.core.served(outcome.event, sent)
         return response
 
     async def _proxy(self, plan: Plan) -> Plan:
@@ -158,12 +167,16 @@ class MockdServer:
             up = await self.upstream.forward(plan.proxy)
         except UpstreamError as exc:
             return Plan(500, (("Content-Type", "text/plain"),), exc.body.encode(), delay_ms=plan.delay_ms)
+        headers = up.headers
+        if self.settings.enable_stub_cors:
+            headers = tuple((k, v) for k, v in headers if not k.lower().startswith("access-control"))
         return Plan(
             up.status,
-            (*up.headers, *plan.proxy.stub_headers),
+            (*headers, *plan.proxy.stub_headers),
             up.body,
             up.reason,
             delay_ms=plan.delay_ms,
+            dribble=plan.dribble,
             fault=plan.fault,
             gzip=False,
         )

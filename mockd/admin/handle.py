@@ -51,8 +51,8 @@ async def handle_admin(
     try:
         body = await request.read()
         response = await handler(AdminCall(core, request, params, body, shutdown))
-    except web.HTTPException as exc:
-        response = exc
+    except web.HTTPException as exc:  # returning the exception itself is deprecated in aiohttp
+        response = web.Response(status=exc.status, reason=exc.reason, headers=exc.headers, body=exc.body)
     except MockdError as exc:
         response = error_response(exc)
     except Exception as exc:

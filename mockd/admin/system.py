@@ -1,9 +1,11 @@
-"""/__admin reset, health, version, shutdown, settings and scenarios."""
+"""/__admin reset, health, version, shutdown, settings, scenarios and load problems."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
 
 from aiohttp import web
 
@@ -11,11 +13,12 @@ from mockd.admin.call import AdminCall, empty, json_response
 from mockd.admin.serialize import mappings_page, scenario_json
 from mockd.config import WIREMOCK_VERSION
 from mockd.errors import InvalidInput, Location
+from mockd.loader import LoadProblem
 from mockd.stubs.codec import settings_from_json, settings_to_json
 
 
 async def root_redirect(call: AdminCall) -> web.StreamResponse:
-    raise web.HTTPFound(location=call.request.path + "/")
+    return web.Response(status=302, headers={"Location": call.request.path + "/"})
 
 
 async def root(call: AdminCall) -> web.StreamResponse:
@@ -48,6 +51,29 @@ async def version(call: AdminCall) -> web.StreamResponse:
 async def shutdown(call: AdminCall) -> web.StreamResponse:
     call.shutdown()
     return empty()
+
+
+async def load_problems(call: AdminCall) -> web.StreamResponse:
+    """mockd's own: the stub files that did not load (skipped, or still serving their last good
+    version: `keptStubs`), with where and why. Empty once every file loads."""
+    root = call.core.settings.root_dir
+    return json_response({"problems": [_problem_json(p, root) for p in call.core.problems]})
+
+
+def _problem_json(problem: LoadProblem, root: Path) -> dict[str, Any]:
+    loc = problem.error.location
+    try:
+        file = problem.file.relative_to(root).as_posix()
+    except ValueError:
+        file = str(problem.file)
+    return {
+        "file": file,
+        "pointer": loc.pointer,
+        "line": loc.line,
+        "column": loc.column,
+        "message": problem.error.detail,
+        "keptStubs": problem.kept_stubs,
+    }
 
 
 # -- settings ----------------------------------------------------------------------------------------
