@@ -142,6 +142,8 @@ class Mockd:
         if dialect is None:
             return
         sources: list[tuple[str, str]] = []
+        if rd.status_template is not None:
+            sources.append(("/response/status", rd.status_template))
         if rd.body is not None:
             sources.append(("/response/body", rd.body))
         if rd.json_body is not None:

@@ -130,6 +130,7 @@ def render(state: State, stub: StubMapping, req: LoggedRequest) -> Plan:
             )
         headers = list(_headers(state.engine, rd.headers, dialect, model))
         body = _body(state, rd, dialect, model)
+        status = _status(state.engine, rd, dialect, model)
     except MockdError as exc:
         return Plan(500, ((("Content-Type", TEXT_PLAIN),)), str(exc.detail).encode(), delay_ms=delay)
     headers.append(("Matched-Stub-Id", stub.id))
@@ -139,7 +140,7 @@ def render(state: State, stub: StubMapping, req: LoggedRequest) -> Plan:
         k.lower() == "content-encoding" and v.lower() == "none" for k, v in rd.headers
     )
     return Plan(
-        rd.status,
+        status,
         tuple(headers),
         body,
         rd.status_message,
@@ -148,6 +149,20 @@ def render(state: State, stub: StubMapping, req: LoggedRequest) -> Plan:
         rd.fault,
         gzip=gzip_ok,
     )
+
+
+def _status(
+    engine: TemplateEngine, rd: ResponseDefinition, dialect: Dialect | None, model: Mapping[str, Any] | None
+) -> int:
+    """The stub's status; a templated one (mockd's addition) must render to an integer 100-599."""
+    if rd.status_template is None:
+        return rd.status
+    if dialect is None or model is None:
+        raise MockdError(f"status {rd.status_template!r} is a template, but templating is off for this stub")
+    text = engine.render(rd.status_template, dialect, model).strip()
+    if not text.isdigit() or not 100 <= int(text) <= 599:
+        raise MockdError(f"templated status rendered {text[:40]!r}: expected an integer from 100 to 599")
+    return int(text)
 
 
 def _headers(

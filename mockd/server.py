@@ -11,6 +11,7 @@ import contextlib
 import logging
 import signal
 import socket
+from dataclasses import replace
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -21,6 +22,7 @@ from aiohttp.streams import StreamReader
 from aiohttp.web_protocol import RequestHandler
 
 from mockd.admin import handle_admin
+from mockd.admin.handle import CORS
 from mockd.config import Settings
 from mockd.core import Mockd
 from mockd.dispatch import Plan
@@ -127,6 +129,9 @@ class MockdServer:
         if raw == prefix or raw.startswith(prefix + "/") or raw.startswith(prefix + "?"):
             sub = raw[len(prefix) :].partition("?")[0]
             return await handle_admin(self.core, request, sub, self.request_shutdown)
+        cors = self.settings.enable_stub_cors
+        if cors and request.method == "OPTIONS" and "Access-Control-Request-Method" in request.headers:
+            return web.Response(status=200, headers=CORS)  # a preflight is answered here, not by stubs
         started = asyncio.get_running_loop().time()
         try:
             body = await request.read()
@@ -141,6 +146,8 @@ class MockdServer:
             log.info("%s", outcome.extra["report"])
         if plan.proxy is not None:
             plan = await self._proxy(plan)
+        if cors:
+            plan = replace(plan, headers=(*plan.headers, *CORS.items()))
         processed = asyncio.get_running_loop().time()
         try:
             response = await deliver(request, plan)

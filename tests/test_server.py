@@ -169,3 +169,15 @@ def test_journal_records_matched_and_unmatched(server: EmbeddedServer, http: htt
     assert [e.request.url for e in events] == ["/j2", "/j1"]
     assert [e.was_matched for e in events] == [False, True]
     assert json.dumps([e.response.status for e in events if e.response]) == "[404, 200]"
+
+
+def test_stub_cors(tmp_path: Path) -> None:
+    with serve(tmp_path, enable_stub_cors=True) as s, httpx.Client(base_url=s.url) as c:
+        stub(c, {"request": {"method": "GET", "url": "/c"}, "response": {"body": "x"}})
+        r = c.get("/c", headers={"Origin": "http://app"})
+        assert r.headers["Access-Control-Allow-Origin"] == "*"
+        pre = c.options("/c", headers={"Origin": "http://app", "Access-Control-Request-Method": "GET"})
+        assert pre.status_code == 200 and "GET" in pre.headers["Access-Control-Allow-Methods"]
+    with serve(tmp_path) as s, httpx.Client(base_url=s.url) as c:
+        stub(c, {"request": {"method": "GET", "url": "/c"}, "response": {"body": "x"}})
+        assert "access-control-allow-origin" not in c.get("/c").headers

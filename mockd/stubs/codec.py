@@ -356,7 +356,9 @@ def response_from_json(value: Any, pointer: str = "/response") -> ResponseDefini
         return ResponseDefinition()
     obj = _object(value, pointer, "response")
     _check_fields(obj, RESPONSE_FIELDS, pointer, "response")
-    status = _int(obj, "status", pointer, 0, 599)
+    raw_status = obj.get("status")
+    status_template = raw_status if isinstance(raw_status, str) and ("{{" in raw_status or "{%" in raw_status) else None
+    status = None if status_template else _int(obj, "status", pointer, 0, 599)
     if status is not None and 0 < status < 100:
         raise _fail(f"{pointer}/status", f"status must be between 100 and 599, got {status}")
     body = obj.get("body")
@@ -395,6 +397,7 @@ def response_from_json(value: Any, pointer: str = "/response") -> ResponseDefini
     proxy = _opt(obj, "proxyBaseUrl", pointer, str, "a URL string")
     return ResponseDefinition(
         status=status or 200,
+        status_template=status_template,
         status_message=_opt(obj, "statusMessage", pointer, str, "a string"),
         headers=headers_from_json(obj["headers"], f"{pointer}/headers")
         if obj.get("headers") is not None
@@ -485,7 +488,7 @@ def _dribble(value: Any, pointer: str) -> ChunkedDribble:
 
 
 def response_to_json(r: ResponseDefinition) -> dict[str, Any]:
-    out: dict[str, Any] = {"status": r.status}
+    out: dict[str, Any] = {"status": r.status_template or r.status}
     if r.status_message is not None:
         out["statusMessage"] = r.status_message
     if r.headers:

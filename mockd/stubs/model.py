@@ -49,6 +49,7 @@ class ChunkedDribble:
 @dataclass(frozen=True)
 class ResponseDefinition:
     status: int = 200
+    status_template: str | None = None  # mockd: "status": "{{...}}", rendered when templating is on
     status_message: str | None = None
     headers: Headers = ()
     body: str | None = None
