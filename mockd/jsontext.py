@@ -24,7 +24,7 @@ from typing import Any, NoReturn
 from mockd import jsonlenient
 from mockd.jsonlenient import MAX_DEPTH
 
-__all__ = ["MAX_DEPTH", "dumps_compact", "dumps_pretty", "loads", "to_plain"]
+__all__ = ["MAX_DEPTH", "dumps_compact", "dumps_pretty", "java_double", "loads", "to_plain"]
 
 _NEEDS_ESCAPE = re.compile(r'[\x00-\x1f"\\\ud800-\udfff]')
 _SHORT_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\f": "\\f", "\n": "\\n", "\r": "\\r"}
@@ -103,7 +103,7 @@ def _scalar(value: Any) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
-        return _java_double(value)
+        return java_double(value) if math.isfinite(value) else f'"{java_double(value)}"'
     return _string(str(value))
 
 
@@ -115,12 +115,13 @@ def _decimal_text(value: Decimal) -> str:
     return str(value)  # same rules as BigDecimal.toString: 1.10, 1E+5, 1E-7
 
 
-def _java_double(value: float) -> str:
-    """Java's Double.toString (Jackson's way of writing doubles); NaN and infinities quoted as Jackson."""
+def java_double(value: float) -> str:
+    """Java's Double.toString: `1.0`, `0.001`, `1.0E7`, `1.0E-4`, `NaN`, `Infinity` (Jackson writes
+    doubles this way, quoting NaN and the infinities)."""
     if math.isnan(value):
-        return '"NaN"'
+        return "NaN"
     if math.isinf(value):
-        return '"Infinity"' if value > 0 else '"-Infinity"'
+        return "Infinity" if value > 0 else "-Infinity"
     if value == 0:
         return "-0.0" if math.copysign(1.0, value) < 0 else "0.0"
     shortest = Decimal(repr(value))

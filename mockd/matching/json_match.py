@@ -13,7 +13,6 @@ as compact JSON).
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -22,7 +21,7 @@ from functools import lru_cache
 from typing import Any
 
 from mockd.errors import InvalidInput, Location, MockdError
-from mockd.jsontext import dumps_compact, dumps_pretty, loads
+from mockd.jsontext import dumps_compact, dumps_pretty, java_double, loads
 from mockd.matching.jsonpath import JsonPath, JsonPathError, PathNotFound, compile_jsonpath, is_number
 from mockd.matching.regex import compile_regex
 from mockd.matching.result import EXACT, NO_MATCH, MatchResult
@@ -32,7 +31,6 @@ __all__ = [
     "NOT_JSON",
     "EqualToJson",
     "MatchesJsonPath",
-    "java_double",
     "operand_json",
     "parse_equal_to_json",
     "parse_json_body",
@@ -84,31 +82,6 @@ def _optional_bool(obj: Mapping[str, Any], key: str, pointer: str) -> bool | Non
 
 
 # -- Java-style rendering of JSON values -------------------------------------------------------------
-
-
-def java_double(value: float) -> str:
-    """Java's Double.toString: `1.0`, `0.001`, `1.0E7`, `1.0E-4`, `NaN`, `Infinity`."""
-    if math.isnan(value):
-        return "NaN"
-    if math.isinf(value):
-        return "Infinity" if value > 0 else "-Infinity"
-    if value == 0:
-        return "-0.0" if math.copysign(1.0, value) < 0 else "0.0"
-    sign = "-" if value < 0 else ""
-    magnitude = abs(value)
-    dec = Decimal(repr(magnitude))
-    if 1e-3 <= magnitude < 1e7:
-        text = format(dec, "f")
-        if "." not in text:
-            text += ".0"
-        whole, frac = text.split(".")
-        frac = frac.rstrip("0") or "0"
-        return f"{sign}{whole}.{frac}"
-    norm = dec.normalize()
-    digits = "".join(map(str, norm.as_tuple().digits))
-    exponent = norm.adjusted()
-    mantissa = digits[0] + "." + (digits[1:] or "0")
-    return f"{sign}{mantissa}E{exponent}"
 
 
 def _number_text(value: Any) -> str:

@@ -17,8 +17,9 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
+from mockd.jsontext import java_double
 from mockd.templating.options import HelperError, Options, RenderFailure, coerce_int, hash_int
-from mockd.templating.values import is_number, java_double, java_str, to_text
+from mockd.templating.values import is_number, java_str, to_text
 
 _RNG = secrets.SystemRandom()
 _DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d{1,4})?")

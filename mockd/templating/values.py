@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from mockd import jsontext
+from mockd.jsontext import java_double
 
 
 class RenderFailure(Exception):
@@ -111,28 +112,6 @@ def _java_str(value: Any) -> str:
     if type(value) is dict:
         return "{" + ", ".join(f"{java_str(k)}={java_str(v)}" for k, v in value.items()) + "}"
     return str(value)
-
-
-def java_double(value: float) -> str:
-    """Java's `Double.toString`: `1.0`, `0.5`, `1.0E-4`, `3.0E9`."""
-    if math.isnan(value):
-        return "NaN"
-    if math.isinf(value):
-        return "Infinity" if value > 0 else "-Infinity"
-    if value == 0:
-        return "-0.0" if math.copysign(1.0, value) < 0 else "0.0"
-    sign, digits, exponent = Decimal(repr(value)).normalize().as_tuple()
-    text = "".join(str(d) for d in digits)
-    point = len(text) + int(exponent)  # position of the decimal point in `text`
-    prefix = "-" if sign else ""
-    if 1e-3 <= abs(value) < 1e7:
-        if point <= 0:
-            return f"{prefix}0.{'0' * -point}{text}"
-        if point >= len(text):
-            return f"{prefix}{text}{'0' * (point - len(text))}.0"
-        return f"{prefix}{text[:point]}.{text[point:]}"
-    mantissa = text[0] + "." + (text[1:] or "0")
-    return f"{prefix}{mantissa}E{point - 1}"
 
 
 def java_len(text: str) -> int:
