@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from typing import Any
 
 import httpx
+from aiohttp import web
+
+START_TIMEOUT = 10.0
 
 
 def stub(http: httpx.Client, mapping: dict[str, Any]) -> dict[str, Any]:
@@ -13,3 +18,39 @@ def stub(http: httpx.Client, mapping: dict[str, Any]) -> dict[str, Any]:
     assert r.status_code == 201, r.text
     body: dict[str, Any] = r.json()
     return body
+
+
+class UpstreamServer:
+    """Runs `app` on a background event loop; `url` once started."""
+
+    def __init__(self, app: web.Application) -> None:
+        self.app = app
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, name="upstream", daemon=True)
+        self.runner = web.AppRunner(app, access_log=None)
+        self.port = 0
+
+    def start(self) -> UpstreamServer:
+        self.thread.start()
+        asyncio.run_coroutine_threadsafe(self._start(), self.loop).result(START_TIMEOUT)
+        return self
+
+    async def _start(self) -> None:
+        await self.runner.setup()
+        site = web.TCPSite(self.runner, "127.0.0.1", 0)
+        await site.start()
+        server = site._server
+        assert server is not None
+        self.port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def stop(self) -> None:
+        if self.loop.is_closed():
+            return
+        asyncio.run_coroutine_threadsafe(self.runner.cleanup(), self.loop).result(START_TIMEOUT)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(START_TIMEOUT)
+        self.loop.close()
