@@ -9,7 +9,7 @@ kernel stops routing to a closed socket). A worker that exits by itself with sta
 (`POST /__admin/shutdown`) shuts the whole server down.
 
 Everything a worker holds in memory is its own: the request journal, scenario states, stubs created
-or changed through the admin API, global settings, recordings. See WORKERS_README.
+or changed through the admin API, global settings, recordings (README text: bench/NOTES.md).
 """
 
 from __future__ import annotations
@@ -33,31 +33,8 @@ from mockd.config import Settings
 from mockd.errors import MockdError
 from mockd.server import MockdServer
 
-log = logging.getLogger("mockd")
-
 START_TIMEOUT = 120.0
 STOP_TIMEOUT = 10.0
-
-WORKERS_README = """\
-### Several processes: `--workers N`
-
-`mockd serve --workers 4` runs four processes on one port (SO_REUSEPORT, Linux only); the kernel
-spreads connections over them. Each worker loads `mappings/` and `__files/` itself and, unless
-`--no-watch`, reloads them itself when they change. Use it for a fixed set of stub files under load.
-
-Each worker has its own state, and a request (or an admin call) reaches whichever worker its
-connection landed on:
-
-- the request journal (`/__admin/requests`, `verify`, near misses, unmatched requests),
-- scenario states,
-- stubs created, edited or deleted through the admin API (they reach one worker only; files that
-  mockd writes for them are picked up by the other workers' file watchers, unless `--no-watch`),
-- global settings (`/__admin/settings`: fixed delay, delay distribution) and recordings.
-
-So with `--workers` above 1, do not rely on the admin API for anything but health checks, and do
-not use scenarios or request verification. `POST /__admin/shutdown` stops the whole server. A worker
-that dies is reported on stderr and the others keep serving; `mockd` exits once all are gone.
-"""
 
 
 @dataclass(frozen=True)
