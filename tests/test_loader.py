@@ -98,7 +98,9 @@ def test_duplicate_ids_across_files(tmp_path: Path) -> None:
 
 
 def test_links_out_of_the_root_are_refused(tmp_path: Path) -> None:
-    outside = write(tmp_path / "secret.json", '{"request": {"url": "/secret"}, "response": {"body": "TOPSECRET"}}')
+    outside = write(
+        tmp_path / "secret.json", '{"request": {"url": "/secret"}, "response": {"body": "TOPSECRET"}}'
+    )
     root = tmp_path / "root"
     m = root / "mappings"
     m.mkdir(parents=True)
@@ -120,7 +122,9 @@ def test_resolve_under_refuses_escapes(tmp_path: Path) -> None:
 
 def test_atomic_write_and_round_trip(tmp_path: Path) -> None:
     m = tmp_path / "mappings"
-    (stub,) = load_file(write(tmp_path / "src.yaml", "name: Saved one\nrequest: {url: /s}\nresponse: {jsonBody: {v: 2.50}}\n"))
+    (stub,) = load_file(
+        write(tmp_path / "src.yaml", "name: Saved one\nrequest: {url: /s}\nresponse: {jsonBody: {v: 2.50}}\n")
+    )
     saved = write_stub(replace(stub, source=None), m, Format.YAML)
     assert saved.source is not None and saved.source.written_by_mockd
     assert saved.source.path.name == stub_file_name(stub, Format.YAML)

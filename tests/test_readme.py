@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 import httpx
 import pytest
+from support import stub
 
 from mockd import jsontext
 from mockd.admin.routes import ROUTES
@@ -17,7 +18,6 @@ from mockd.cli import main
 from mockd.embedded import serve
 from mockd.loader import parse_yaml_documents
 from mockd.stubs.codec import stub_from_json, stub_to_json
-from support import stub
 
 pytest_plugins = ["pytester"]
 
@@ -41,7 +41,7 @@ def cli_reference() -> str:
             env = f"`{param.envvar}`" if isinstance(param.envvar, str) else ""
             if param.required:
                 default = "required"
-            elif param.is_flag or not isinstance(param.default, str | int | Path) or param.default == "":
+            elif param.is_flag or not isinstance(param.default, str | int | float | Path) or param.default == "":
                 default = ""
             else:
                 default = f"`{param.default}`"
@@ -62,7 +62,9 @@ def test_cli_reference_is_generated_from_the_commands() -> None:
     if os.environ.get("MOCKD_UPDATE_README") == "1":
         README.write_text(text[:start] + expected + text[end:], encoding="utf-8")
         return
-    assert text[start:end] == expected, "README CLI section is stale: run MOCKD_UPDATE_README=1 pytest tests/test_readme.py"
+    assert text[start:end] == expected, (
+        "README CLI section is stale: run MOCKD_UPDATE_README=1 pytest tests/test_readme.py"
+    )
 
 
 def test_admin_table_names_every_route() -> None:
@@ -112,8 +114,16 @@ def test_the_pytest_example_passes(pytester: pytest.Pytester) -> None:
 
 def test_templated_status(tmp_path: Path) -> None:
     with serve(tmp_path) as s, httpx.Client(base_url=s.url) as c:
-        stub(c, {"request": {"urlPath": "/st"}, "response": {"status": "{{request.query.code}}", "transformers": ["response-template"]}})
+        stub(
+            c,
+            {
+                "request": {"urlPath": "/st"},
+                "response": {"status": "{{request.query.code}}", "transformers": ["response-template"]},
+            },
+        )
         assert c.get("/st?code=418").status_code == 418
         r = c.get("/st?code=abc")
         assert r.status_code == 500 and "expected an integer" in r.text
-        assert c.get("/__admin/mappings").json()["mappings"][0]["response"]["status"] == "{{request.query.code}}"
+        assert (
+            c.get("/__admin/mappings").json()["mappings"][0]["response"]["status"] == "{{request.query.code}}"
+        )

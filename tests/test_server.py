@@ -11,8 +11,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-
 from support import stub
+
 from mockd.embedded import EmbeddedServer, serve
 
 
@@ -42,8 +42,14 @@ def test_json_body_is_compact_with_exact_decimals_and_no_content_type(http: http
 
 
 def test_body_precedence_and_base64(http: httpx.Client) -> None:
-    stub(http, {"request": {"url": "/p"}, "response": {"body": "text", "jsonBody": {"a": 1}, "base64Body": "AAE="}})
-    stub(http, {"request": {"url": "/b"}, "response": {"base64Body": base64.b64encode(b"\x00\x01\xff").decode()}})
+    stub(
+        http,
+        {"request": {"url": "/p"}, "response": {"body": "text", "jsonBody": {"a": 1}, "base64Body": "AAE="}},
+    )
+    stub(
+        http,
+        {"request": {"url": "/b"}, "response": {"base64Body": base64.b64encode(b"\x00\x01\xff").decode()}},
+    )
     assert http.get("/p").text == "text"
     assert http.get("/b").content == b"\x00\x01\xff"
 
@@ -68,7 +74,10 @@ def test_gzip_when_accepted(http: httpx.Client) -> None:
         assert r.headers["Content-Encoding"] == "gzip" and r.text == "zip me"
         r = raw.get("/g", headers={"Accept-Encoding": "identity"})
         assert "content-encoding" not in r.headers and r.text == "zip me"
-    stub(http, {"request": {"url": "/nogz"}, "response": {"body": "plain", "headers": {"Content-Encoding": "none"}}})
+    stub(
+        http,
+        {"request": {"url": "/nogz"}, "response": {"body": "plain", "headers": {"Content-Encoding": "none"}}},
+    )
     r = http.get("/nogz", headers={"Accept-Encoding": "gzip"})
     assert "content-encoding" not in r.headers and r.text == "plain"
 
@@ -97,7 +106,13 @@ def test_unmatched_report(http: httpx.Client) -> None:
     r = http.get("/nothing")
     assert r.status_code == 404
     assert r.text == "No response could be served as there are no stub mappings in this WireMock instance."
-    stub(http, {"name": "The thing", "request": {"method": "POST", "url": "/thing", "headers": {"X-K": {"equalTo": "v1"}}}})
+    stub(
+        http,
+        {
+            "name": "The thing",
+            "request": {"method": "POST", "url": "/thing", "headers": {"X-K": {"equalTo": "v1"}}},
+        },
+    )
     r = http.get("/thin", headers={"X-K": "v2"})
     assert r.status_code == 404 and r.headers["Content-Type"].startswith("text/plain")
     for text in ("Request was not matched", "The thing", "/thing", "/thin", "URL does not match",
@@ -125,7 +140,13 @@ def test_percent_encoded_paths_are_raw(http: httpx.Client) -> None:
 
 
 def test_gzipped_request_body(http: httpx.Client) -> None:
-    stub(http, {"request": {"method": "POST", "url": "/gz", "bodyPatterns": [{"contains": "inside"}]}, "response": {"body": "ok"}})
+    stub(
+        http,
+        {
+            "request": {"method": "POST", "url": "/gz", "bodyPatterns": [{"contains": "inside"}]},
+            "response": {"body": "ok"},
+        },
+    )
     r = http.post("/gz", content=gzip.compress(b"the word inside"), headers={"Content-Encoding": "gzip"})
     assert r.text == "ok"
 

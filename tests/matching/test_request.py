@@ -6,7 +6,6 @@ import base64
 import gzip
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -14,7 +13,14 @@ from mockd.http import LoggedRequest
 from mockd.stubs.codec import request_from_json
 
 
-def hit(pattern: dict[str, Any], method: str = "GET", url: str = "/", headers: Any = (), body: bytes = b"", **kw: Any) -> bool:
+def hit(
+    pattern: dict[str, Any],
+    method: str = "GET",
+    url: str = "/",
+    headers: Any = (),
+    body: bytes = b"",
+    **kw: Any,
+) -> bool:
     req = LoggedRequest.create(method, url, tuple(headers), body, **kw)
     return request_from_json(pattern).is_match(req)
 
@@ -84,7 +90,9 @@ def test_basic_auth_scheme_is_case_insensitive() -> None:
 
 
 def test_host_port_scheme_client_ip() -> None:
-    assert hit({"host": {"equalTo": "api.local"}, "port": 8080, "scheme": "http"}, host="api.local", port=8080)
+    assert hit(
+        {"host": {"equalTo": "api.local"}, "port": 8080, "scheme": "http"}, host="api.local", port=8080
+    )
     assert not hit({"port": 8081}, port=8080)
     assert hit({"clientIp": {"equalTo": "10.1.2.3"}}, headers=[("X-Forwarded-For", "10.1.2.3, 10.0.0.1")])
     assert hit({"clientIp": {"equalTo": "127.0.0.9"}}, socket_ip="127.0.0.9")
@@ -99,7 +107,9 @@ def test_empty_body_is_absent() -> None:
 
 def test_gzipped_bodies_are_decoded_before_matching() -> None:
     body = gzip.compress(b"hello world")
-    assert hit({"bodyPatterns": [{"contains": "world"}]}, "POST", headers=[("Content-Encoding", "gzip")], body=body)
+    assert hit(
+        {"bodyPatterns": [{"contains": "world"}]}, "POST", headers=[("Content-Encoding", "gzip")], body=body
+    )
     assert hit({"bodyPatterns": [{"contains": "world"}]}, "POST", body=body)  # magic bytes alone
 
 
@@ -140,10 +150,18 @@ REQUEST_PATTERNS = st.sampled_from(
     pattern=REQUEST_PATTERNS,
     method=st.sampled_from(["GET", "POST", "HEAD", "X"]),
     url=st.text(alphabet="/a?=&%+b2x;", max_size=30).map(lambda s: "/" + s),
-    headers=st.lists(st.tuples(st.sampled_from(["X", "Cookie", "Content-Type", "Authorization", "X-Forwarded-For"]), st.text(max_size=20)), max_size=5),
+    headers=st.lists(
+        st.tuples(
+            st.sampled_from(["X", "Cookie", "Content-Type", "Authorization", "X-Forwarded-For"]),
+            st.text(max_size=20),
+        ),
+        max_size=5,
+    ),
     body=st.binary(max_size=200),
 )
-def test_no_request_makes_a_matcher_raise(pattern: dict[str, Any], method: str, url: str, headers: list[tuple[str, str]], body: bytes) -> None:
+def test_no_request_makes_a_matcher_raise(
+    pattern: dict[str, Any], method: str, url: str, headers: list[tuple[str, str]], body: bytes
+) -> None:
     req = LoggedRequest.create(method, url, tuple(headers), body)
     p = request_from_json(pattern)
     exact = p.is_match(req)

@@ -32,7 +32,10 @@ from mockd.stubs.codec import settings_from_json, stub_from_json, stub_to_json, 
         ({"response": {"fault": "EXPLODE"}}, "/response/fault"),
         ({"response": {"fixedDelayMilliseconds": -1}}, "/response/fixedDelayMilliseconds"),
         ({"response": {"delayDistribution": {"type": "weird"}}}, "/response/delayDistribution/type"),
-        ({"response": {"delayDistribution": {"type": "uniform", "lower": 9, "upper": 1}}}, "/response/delayDistribution/upper"),
+        (
+            {"response": {"delayDistribution": {"type": "uniform", "lower": 9, "upper": 1}}},
+            "/response/delayDistribution/upper",
+        ),
         ({"response": {"headers": {"Bad Name": "x"}}}, "/response/headers/Bad Name"),
         ({"response": {"headers": {"X": "a\r\nInjected: 1"}}}, "/response/headers/X"),
         ({"response": {"body": {"a": 1}}}, "/response/body"),
@@ -75,9 +78,14 @@ def test_only_the_url_field_in_use_is_emitted() -> None:
 
 
 def test_decimals_keep_their_text() -> None:
-    doc = jsontext.loads('{"response": {"jsonBody": {"price": 1.10, "n": 0.000, "big": 12345678901234567890}}}')
+    doc = jsontext.loads(
+        '{"response": {"jsonBody": {"price": 1.10, "n": 0.000, "big": 12345678901234567890}}}'
+    )
     stub = stub_from_json(doc)
-    assert jsontext.dumps_compact(stub.response.json_body) == '{"price":1.10,"n":0.000,"big":12345678901234567890}'
+    assert (
+        jsontext.dumps_compact(stub.response.json_body)
+        == '{"price":1.10,"n":0.000,"big":12345678901234567890}'
+    )
     assert stub.response.json_body["price"] == Decimal("1.10")
 
 

@@ -7,12 +7,12 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from mockd.dispatch import select
 from mockd.http import LoggedRequest
 from mockd.scenarios import Scenarios
 from mockd.stubs.codec import stub_from_json
 from mockd.stubs.model import StubMapping
 from mockd.stubs.store import StubStore
-from mockd.dispatch import select
 
 
 def mk(request: dict[str, Any], priority: int | None = None, name: str | None = None) -> StubMapping:
@@ -79,7 +79,9 @@ REQUESTS = st.sampled_from(
     url=st.sampled_from(["/a", "/a?x=1", "/b", "/b?y", "/c", "/a?"]),
     method=st.sampled_from(["GET", "POST"]),
 )
-def test_index_selects_what_a_full_scan_selects(stubs: list[tuple[dict[str, Any], int | None]], url: str, method: str) -> None:
+def test_index_selects_what_a_full_scan_selects(
+    stubs: list[tuple[dict[str, Any], int | None]], url: str, method: str
+) -> None:
     store = StubStore()
     for i, (request, priority) in enumerate(stubs):
         store.add(mk(request, priority, name=str(i)))
