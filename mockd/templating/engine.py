@@ -45,7 +45,7 @@ from mockd.templating.helpers_dates import RenderableDate
 from mockd.templating.helpers_xml import XmlNode
 from mockd.templating.options import HelperConfig, Options
 from mockd.templating.runtime import RenderState
-from mockd.templating.sandbox import RESERVED_PREFIX, MockdSandbox
+from mockd.templating.sandbox import RESERVED_PREFIX, MockdSandbox, RenderBudget
 from mockd.templating.values import HelperError, RenderFailure
 
 
@@ -83,6 +83,7 @@ class TemplateEngine:
         cache_size: int = 1000,
         max_output: int = 10 * 1024 * 1024,
         max_iterations: int = 1_000_000,
+        max_render_seconds: float = 2.0,
     ) -> None:
         keys = tuple(permitted_system_keys) or ("wiremock.*",)
         self._config = HelperConfig(
@@ -91,6 +92,7 @@ class TemplateEngine:
             hostname=_hostname(),
             max_output=max_output,
             max_iterations=max_iterations,
+            max_render_seconds=max_render_seconds,
         )
         self._helpers = HELPERS
         self._compiler = Compiler(HELPERS)
@@ -123,6 +125,7 @@ class TemplateEngine:
         if compiled.template is None:
             return compiled.prefix
         state = RenderState(self._config, self._helpers, model)
+        previous = self._env.begin(RenderBudget(self._config.max_iterations, self._config.max_render_seconds))
         try:
             if dialect is Dialect.HANDLEBARS:
                 ctx = compiled.template.new_context(state.bindings(model), shared=True)
@@ -140,6 +143,8 @@ class TemplateEngine:
             raise TemplateRenderError(f"{type(exc).__name__}: {exc}") from exc
         except (TypeError, ValueError, AttributeError) as exc:
             raise TemplateRenderError(f"{type(exc).__name__}: {exc}") from exc
+        finally:
+            self._env.end(previous)
         text = compiled.prefix + text + compiled.suffix
         if len(text) > self._config.max_output:
             raise TemplateRenderError(f"template output is larger than {self._config.max_output} characters")

@@ -41,6 +41,7 @@ class HelperConfig:
     max_range: int = 10_000
     max_output: int = 10 * 1024 * 1024
     max_iterations: int = 1_000_000
+    max_render_seconds: float = 2.0
     hostname: str = "localhost"
 
 

@@ -4,13 +4,18 @@ On top of Jinja2's `ImmutableSandboxedEnvironment` (no `_`-attributes, no mutati
 - attribute access only on an allow-list of value types (the request model, JSON values, dates, Jinja's
   own loop/namespace objects), so no object that could reach files or the engine is ever usable;
 - `*`, `**`, `%`, `+` and `~` refuse results larger than the output limit; `range` is bounded; `lipsum`
-  is gone; padding filters are bounded.
+  is gone; padding filters are bounded;
+- every `for` loop (native Jinja2 and compiled Handlebars alike) iterates through `environment.counted`,
+  which charges a per-render budget of iterations and render time, so nested loops cannot hang the
+  event loop.
 """
 
 from __future__ import annotations
 
 import datetime
 import operator
+import threading
+import time
 import types
 from collections.abc import Callable, Mapping
 from decimal import Decimal
@@ -38,6 +43,44 @@ _BINOPS: Mapping[str, Callable[[Any, Any], Any]] = types.MappingProxyType(
 RESERVED_PREFIX = "_hb_"
 
 
+class RenderBudget:
+    """Iterations and wall time one render may spend (checked every 256 iterations)."""
+
+    __slots__ = ("deadline", "max_iterations", "seconds", "ticks")
+
+    def __init__(self, max_iterations: int, seconds: float) -> None:
+        self.max_iterations = max_iterations
+        self.seconds = seconds
+        self.deadline = time.monotonic() + seconds
+        self.ticks = 0
+
+    def tick(self) -> None:
+        self.ticks += 1
+        if self.ticks > self.max_iterations:
+            raise RenderFailure(f"template iterates more than {self.max_iterations} times")
+        if not self.ticks & 0xFF and time.monotonic() > self.deadline:
+            raise RenderFailure(f"template took longer than {self.seconds:g} s to render")
+
+
+class _Counted:
+    """An iterable that charges the current render's budget for every item (keeps `len` for `loop`)."""
+
+    __slots__ = ("_budget", "_inner")
+
+    def __init__(self, inner: Any, budget: RenderBudget) -> None:
+        self._inner = inner
+        self._budget = budget
+
+    def __iter__(self) -> Any:
+        tick = self._budget.tick
+        for item in self._inner:
+            tick()
+            yield item
+
+    def __len__(self) -> int:
+        return len(self._inner)
+
+
 class _BoundedCodeGenerator(CodeGenerator):
     """`a ~ b` goes through `environment.bounded_join` so string growth is bounded too; calls of the
     Handlebars runtime (`_hb_*` names, which native Jinja2 templates may not mention) are direct."""
@@ -61,6 +104,12 @@ class _BoundedCodeGenerator(CodeGenerator):
             self.write(")")
             return
         super().visit_Call(node, frame, forward_caller=forward_caller)
+
+    def visit_For(self, node: nodes.For, frame: Frame) -> None:
+        node.iter = nodes.Call(
+            nodes.EnvironmentAttribute("counted"), [node.iter], [], None, None, lineno=node.lineno
+        )
+        super().visit_For(node, frame)
 
     def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
         self.write("environment.bounded_join((")
@@ -88,6 +137,7 @@ class MockdSandbox(ImmutableSandboxedEnvironment):
             auto_reload=False,
         )
         self.max_output = max_output
+        self._budget = threading.local()
         self.safe_types = (
             str, int, float, bool, Decimal, list, tuple, dict, set, frozenset, type(None),
             datetime.date, datetime.time, datetime.timedelta, types.MappingProxyType,
@@ -118,6 +168,21 @@ class MockdSandbox(ImmutableSandboxedEnvironment):
         if _size(result) > self.max_output:
             raise RenderFailure(f"result larger than {self.max_output} characters")
         return result
+
+    def begin(self, budget: RenderBudget) -> RenderBudget | None:
+        """Make `budget` the current render's (returns the one it replaces, for `end`)."""
+        previous: RenderBudget | None = getattr(self._budget, "current", None)
+        self._budget.current = budget
+        return previous
+
+    def end(self, previous: RenderBudget | None) -> None:
+        self._budget.current = previous
+
+    def counted(self, iterable: Any) -> Any:
+        budget: RenderBudget | None = getattr(self._budget, "current", None)
+        if budget is None or isinstance(iterable, Undefined):
+            return iterable
+        return _Counted(iterable, budget)
 
     def bounded_join(self, items: tuple[Any, ...]) -> str:
         text = "".join(to_text(i) for i in items)
