@@ -45,6 +45,11 @@ class Settings:
     admin_api_basic_auth: str | None = None
     # limits (hardening)
     max_body_size: int = 64 * 1024 * 1024
+    max_url_length: int = 8192  # bytes of the request line (414 above it)
+    max_header_size: int = 16 * 1024  # bytes of one header name or value (431 above it)
+    max_header_count: int = 256  # headers in one request (431 above it)
+    request_header_timeout: float = 10.0  # seconds to receive a request's headers (0: no limit)
+    request_body_timeout: float = 30.0  # seconds to receive a request's body once its headers are in
     workers: int = 1
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
@@ -88,6 +93,11 @@ def _coerce(name: str, raw: str, default: Any) -> Any:
             return int(raw)
         except ValueError:
             raise ValueError(f"{ENV_PREFIX}{name.upper()}={raw!r}: expected an integer") from None
+    if isinstance(default, float):
+        try:
+            return float(raw)
+        except ValueError:
+            raise ValueError(f"{ENV_PREFIX}{name.upper()}={raw!r}: expected a number") from None
     if isinstance(default, Path):
         return Path(raw)
     if isinstance(default, tuple):

@@ -81,9 +81,18 @@ class LoggedRequest:
     port: int = 80
     socket_ip: str = "127.0.0.1"
     protocol: str = "HTTP/1.1"
-    id: str = field(default_factory=_new_id)
     logged_at: float = field(default_factory=time.time)  # epoch seconds
     browser_proxy: bool = False
+
+    @cached_property
+    def id(self) -> str:
+        """A random UUID, made when first read: most requests are never looked up by id."""
+        return _new_id()
+
+    def id_if_read(self) -> str | None:
+        """The id if it was read already, else None (an id nobody read cannot be asked for)."""
+        value = self.__dict__.get("id")
+        return value if isinstance(value, str) else None
 
     @staticmethod
     def create(
@@ -91,16 +100,19 @@ class LoggedRequest:
         url: str,
         headers: Iterable[tuple[str, str]] = (),
         body: bytes = b"",
+        *,
+        max_decoded: int = MAX_DECOMPRESSED_BODY,
         **kw: object,
     ) -> LoggedRequest:
-        """Build from a raw request target; gunzips the body as WireMock does."""
+        """Build from a raw request target; gunzips the body as WireMock does. A body that would
+        gunzip to more than `max_decoded` bytes (a gzip bomb) is kept as sent, so it matches nothing."""
         path, query = split_url(url)
         hdrs = tuple(headers)
         if body and (
             body[:2] == b"\x1f\x8b"
             or any(k.lower() == "content-encoding" and "gzip" in v.lower() for k, v in hdrs)
         ):
-            plain = decode_gzip(body)
+            plain = decode_gzip(body, max_decoded)
             if plain is not None:
                 body = plain
         return LoggedRequest(method.upper(), path, query, hdrs, body, **kw)  # type: ignore[arg-type]

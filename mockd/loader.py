@@ -12,20 +12,18 @@ import re
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from mockd import jsontext
-from mockd.errors import InvalidInput, JsonSyntaxError, Location, MockdError
+from mockd.errors import InvalidInput, Location, MockdError
 from mockd.stubs.codec import stub_to_json, stubs_from_document
 from mockd.stubs.model import Format, Source, StubMapping
 
 MAPPING_SUFFIXES = {".json": Format.JSON, ".yaml": Format.YAML, ".yml": Format.YAML}
 MAX_MAPPING_FILE = 10 * 1024 * 1024
-MAX_YAML_ALIASES = 100
+_NAME_MAX = 255  # bytes in one path component (Linux, macOS, Windows)
+_PATH_MAX = 4096
 
 
 @dataclass(frozen=True)
@@ -47,52 +45,14 @@ class LoadResult:
     problems: list[LoadProblem]
 
 
-# -- YAML: safe, decimals keep their text, aliases bounded -----------------------------------------
-
-
-class _YamlLoader(yaml.SafeLoader):
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self._aliases = 0
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            self._aliases += 1
-            if self._aliases > MAX_YAML_ALIASES:
-                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
-                raise yaml.YAMLError(f"more than {MAX_YAML_ALIASES} YAML aliases at line {mark.line + 1}")
-        return super().compose_node(parent, index)
-
-
-def _decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
-    text = str(loader.construct_scalar(node)).replace("_", "")
-    try:
-        return Decimal(text)
-    except ArithmeticError:
-        return float(text)  # .inf / .nan
-
-
-def _timestamp_as_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
-    return str(loader.construct_scalar(node))
-
-
-_YamlLoader.add_constructor("tag:yaml.org,2002:float", _decimal)
-_YamlLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
+# -- YAML (mockd/yamltext.py; PyYAML is imported when the first YAML file is read or written) ------
 
 
 def parse_yaml_documents(text: str) -> list[Any]:
     """All documents of a YAML text; errors are JsonSyntaxError with line and column."""
-    try:
-        return [d for d in yaml.load_all(text, Loader=_YamlLoader) if d is not None]
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        line = mark.line + 1 if mark is not None else None
-        column = mark.column + 1 if mark is not None else None
-        raise JsonSyntaxError(
-            f"invalid YAML: {exc.problem or exc}", Location(line=line, column=column)
-        ) from None
-    except (yaml.YAMLError, RecursionError, ValueError) as exc:
-        raise JsonSyntaxError(f"invalid YAML: {exc}", Location()) from None
+    from mockd import yamltext
+
+    return yamltext.parse_documents(text)
 
 
 def parse_document_text(text: str, fmt: Format) -> list[Any]:
@@ -102,26 +62,9 @@ def parse_document_text(text: str, fmt: Format) -> list[Any]:
 
 
 def dump_yaml(value: Any) -> str:
-    return yaml.dump(_yaml_ready(value), Dumper=_YamlDumper, sort_keys=False, allow_unicode=True, width=100)
+    from mockd import yamltext
 
-
-class _YamlDumper(yaml.SafeDumper):
-    pass
-
-
-def _represent_decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.ScalarNode:
-    return dumper.represent_scalar("tag:yaml.org,2002:float", str(value))
-
-
-_YamlDumper.add_representer(Decimal, _represent_decimal)
-
-
-def _yaml_ready(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _yaml_ready(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_yaml_ready(v) for v in value]
-    return value
+    return yamltext.dump(value)
 
 
 # -- reading ---------------------------------------------------------------------------------------
@@ -323,6 +266,8 @@ def resolve_under(base: Path, relative: str) -> Path | None:
         return None
     if target != base_resolved and not target.is_relative_to(base_resolved):
         return None
+    if len(os.fsencode(target)) > _PATH_MAX or any(len(os.fsencode(p)) > _NAME_MAX for p in target.parts):
+        return None  # the OS would refuse it (ENAMETOOLONG) in is_file()/stat()
     return target
 
 

@@ -129,4 +129,4 @@ def _compile_template(template: str, pointer: str) -> tuple[re.Pattern[str], tup
     if "{" in tail or "}" in tail:
         raise InvalidInput(f"unbalanced braces in urlPathTemplate {template!r}", Location(pointer=pointer))
     parts.append(re.escape(tail))
-    return re.compile("".join(parts), re.DOTALL), tuple(names)
+    return compile_regex("".join(parts)), tuple(names)  # RE2: several `**` cannot backtrack

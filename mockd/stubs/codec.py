@@ -330,8 +330,23 @@ def headers_from_json(value: Any, pointer: str) -> Headers:
                 raise _fail(
                     p if not isinstance(v, list) else f"{p}/{i}", "a header value must not contain CR or LF"
                 )
+            if _CONTROL.search(text):  # what HTTP/1.1 forbids in a field value (RFC 9110 §5.5)
+                raise _fail(
+                    p if not isinstance(v, list) else f"{p}/{i}",
+                    "a header value must not contain control characters (other than tab)",
+                )
             out.append((str(name), text))
     return tuple(out)
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+
+
+def _status_message(obj: Mapping[str, Any], pointer: str) -> str | None:
+    message = _opt(obj, "statusMessage", pointer, str, "a string")
+    if message is not None and _CONTROL.search(message):
+        raise _fail(f"{pointer}/statusMessage", "statusMessage must not contain CR, LF or control characters")
+    return message
 
 
 def _scalar_text(value: Any) -> str:
@@ -398,7 +413,7 @@ def response_from_json(value: Any, pointer: str = "/response") -> ResponseDefini
     return ResponseDefinition(
         status=status or 200,
         status_template=status_template,
-        status_message=_opt(obj, "statusMessage", pointer, str, "a string"),
+        status_message=_status_message(obj, pointer),
         headers=headers_from_json(obj["headers"], f"{pointer}/headers")
         if obj.get("headers") is not None
         else (),
