@@ -76,7 +76,9 @@ def mapping_files(mappings_dir: Path) -> list[Path]:
         return []
     out: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(mappings_dir, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        # A folder named like a stub file (`x.json/`) is listed, not walked: loading it reports it.
+        out.extend(Path(dirpath) / d for d in sorted(dirnames) if is_mapping_file_name(d))
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and not is_mapping_file_name(d))
         for name in sorted(filenames):
             if is_mapping_file_name(name):
                 out.append(Path(dirpath) / name)
@@ -135,6 +137,10 @@ def load_file(path: Path, root: Path | None = None) -> list[StubMapping]:
             resolved = path.resolve()
             if not resolved.is_relative_to(root.resolve()):
                 raise InvalidInput("refused: the file is a link to a place outside the root directory")
+        if path.is_dir():
+            raise InvalidInput(
+                "a directory named like a stub file: expected a file (rename the folder to load what is in it)"
+            )
         if not path.is_file():
             raise InvalidInput("not a regular file")
         size = path.stat().st_size

@@ -56,13 +56,13 @@ def test_bad_mapping_files_are_skipped_and_reported_without_their_content(
     os.mkfifo(m / "fifo.json")  # reading it would block forever
     with caplog.at_level(logging.DEBUG), start() as (_, http):
         assert http.get("/good").text == "good"
-        assert http.get("/inner").status_code == 200  # a folder named *.json is a folder
+        assert http.get("/inner").status_code == 404  # a folder named *.json is skipped and reported
         assert http.get("/outside").status_code == 404
         assert http.get("/dupe").status_code == 404
         problems = http.get("/__admin/mappings/problems").json()["problems"]
         mappings = http.get("/__admin/mappings").text
     files = {p["file"] for p in problems}
-    expected = {"zz-dupe", "link", "binary", "latin1", "empty", "syntax", "schema", "huge", "fifo"}
+    expected = {"zz-dupe", "link", "binary", "latin1", "empty", "syntax", "schema", "huge", "fifo", "folder"}
     assert {f"mappings/{n}.json" for n in expected} <= files
     assert {"mappings/blank.yaml", "mappings/syntax.yaml"} <= files
     assert all(p["message"] for p in problems)
