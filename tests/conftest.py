@@ -7,8 +7,13 @@ from pathlib import Path
 
 import httpx
 import pytest
+from hypothesis import settings
 
 from mockd.embedded import EmbeddedServer, serve
+
+# Property tests explore a fixed sequence of examples, so a run in CI is reproducible.
+settings.register_profile("mockd", derandomize=True, print_blob=True)
+settings.load_profile("mockd")
 
 
 @pytest.fixture

@@ -59,7 +59,16 @@ def test_body_file(server: EmbeddedServer, http: httpx.Client, root: Path) -> No
     (root / "__files" / "docs" / "a.txt").write_text("from a file")
     (root / "secret.txt").write_text("TOPSECRET")
     stub(http, {"request": {"url": "/f"}, "response": {"bodyFileName": "docs/a.txt"}})
-    stub(http, {"request": {"url": "/escape"}, "response": {"bodyFileName": "../secret.txt"}})
+    refused = http.post(
+        "/__admin/mappings",
+        json={"request": {"url": "/escape"}, "response": {"bodyFileName": "../secret.txt"}},
+    )
+    assert (
+        refused.status_code == 422
+        and refused.json()["errors"][0]["source"]["pointer"] == "/response/bodyFileName"
+    )
+    (root / "__files" / "link.txt").symlink_to(root / "secret.txt")
+    stub(http, {"request": {"url": "/escape"}, "response": {"bodyFileName": "link.txt"}})
     stub(http, {"request": {"url": "/missing"}, "response": {"bodyFileName": "nope.txt"}})
     assert http.get("/f").text == "from a file"
     for path in ("/escape", "/missing"):

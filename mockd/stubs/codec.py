@@ -372,7 +372,9 @@ def response_from_json(value: Any, pointer: str = "/response") -> ResponseDefini
     obj = _object(value, pointer, "response")
     _check_fields(obj, RESPONSE_FIELDS, pointer, "response")
     raw_status = obj.get("status")
-    status_template = raw_status if isinstance(raw_status, str) and ("{{" in raw_status or "{%" in raw_status) else None
+    status_template = (
+        raw_status if isinstance(raw_status, str) and ("{{" in raw_status or "{%" in raw_status) else None
+    )
     status = None if status_template else _int(obj, "status", pointer, 0, 599)
     if status is not None and 0 < status < 100:
         raise _fail(f"{pointer}/status", f"status must be between 100 and 599, got {status}")
@@ -420,7 +422,7 @@ def response_from_json(value: Any, pointer: str = "/response") -> ResponseDefini
         body=body,
         json_body=obj.get("jsonBody"),
         base64_body=b64,
-        body_file_name=_opt(obj, "bodyFileName", pointer, str, "a path under __files"),
+        body_file_name=_body_file(obj, pointer),
         fixed_delay_ms=_int(obj, "fixedDelayMilliseconds", pointer, 0, MAX_DELAY_MS),
         delay_distribution=delay_from_json(obj["delayDistribution"], f"{pointer}/delayDistribution")
         if obj.get("delayDistribution") is not None
@@ -441,6 +443,21 @@ def response_from_json(value: Any, pointer: str = "/response") -> ResponseDefini
         transformer_parameters=params,
         from_configured_stub=_opt(obj, "fromConfiguredStub", pointer, bool, "true or false"),
     )
+
+
+def _body_file(obj: Mapping[str, Any], pointer: str) -> str | None:
+    """A path relative to __files/. One that leaves it (absolute, `..`) is refused here; a templated one
+    is checked when it is rendered, and links are checked when the file is read."""
+    name = _opt(obj, "bodyFileName", pointer, str, "a path under __files")
+    if name is None or "{{" in name or "{%" in name:
+        return name
+    parts = name.replace("\\", "/").split("/")
+    if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name) or ".." in parts or "\x00" in name:
+        raise _fail(
+            f"{pointer}/bodyFileName",
+            f"bodyFileName {name!r} leaves __files/: expected a relative path inside it",
+        )
+    return name
 
 
 def delay_from_json(value: Any, pointer: str) -> DelaySpec:

@@ -103,12 +103,14 @@ def test_body_file_names_never_leave_files(http: httpx.Client, root: Path, outsi
     os.symlink(outside / "secret.txt", root / "__files" / "link.txt")
     (root / "__files" / "ok.txt").write_text("fine")
     rel = os.path.relpath(outside / "secret.txt", root / "__files")
-    for i, name in enumerate(
-        (rel, str(outside / "secret.txt"), "link.txt", "../../../../../../etc/hostname")
-    ):
-        stub(http, {"request": {"url": f"/static{i}"}, "response": {"status": 200, "bodyFileName": name}})
-        got = http.get(f"/static{i}")
-        assert SECRET not in got.text and got.status_code != 200, name
+    for name in (rel, str(outside / "secret.txt"), "../../../../../../etc/hostname"):
+        doc = {"request": {"url": "/static"}, "response": {"status": 200, "bodyFileName": name}}
+        refused = http.post("/__admin/mappings", json=doc)  # refused when the stub is created
+        assert refused.status_code == 422, name
+        assert refused.json()["errors"][0]["source"]["pointer"] == "/response/bodyFileName"
+    stub(http, {"request": {"url": "/link"}, "response": {"status": 200, "bodyFileName": "link.txt"}})
+    got = http.get("/link")  # a link out of __files/ is refused when the file is read
+    assert SECRET not in got.text and got.status_code != 200
     stub(http, {"request": {"urlPathPattern": "/t/.*"},
                 "response": {"status": 200, "bodyFileName": "{{request.path.[1]}}",
                              "transformers": ["response-template"]}})  # fmt: skip

@@ -158,6 +158,30 @@ def _pattern() -> st.SearchStrategy[str]:
     return st.tuples(st.sampled_from(["", "^"]), body, st.sampled_from(["", "$"])).map("".join)
 
 
+def _captures_under_repeat(pattern: str) -> bool:
+    """Does a capturing group sit inside a group that a quantifier repeats?"""
+    stack: list[bool] = []  # per open group: does it contain a capture?
+    i = 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "(":
+            capturing = not pattern.startswith("(?", i)
+            if capturing and stack:
+                stack[-1] = True
+            stack.append(False)
+        elif c == ")" and stack:
+            has_capture = stack.pop()
+            if has_capture and pattern[i + 1 : i + 2] in ("*", "+", "?", "{"):
+                return True
+            if has_capture and stack:
+                stack[-1] = True
+        i += 1
+    return False
+
+
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(pattern=_pattern(), text=st.text(alphabet="ab1-/. \n", max_size=12), dotall=st.booleans())
 def test_re2_answers_like_a_backtracking_engine(pattern: str, text: str, dotall: bool) -> None:
@@ -167,7 +191,11 @@ def test_re2_answers_like_a_backtracking_engine(pattern: str, text: str, dotall:
         a, b = getattr(old, op)(text), getattr(new, op)(text)
         assert (a is None) == (b is None), (op, pattern, text)
         if a is not None:
-            assert a.span() == b.span() and a.groups() == b.groups(), (op, pattern, text)
+            assert a.span() == b.span(), (op, pattern, text)
+            # A capture inside a repeated group keeps different values for an empty last iteration in
+            # RE2 and in backtracking engines (Java differs from both); compare groups elsewhere.
+            if not _captures_under_repeat(pattern):
+                assert a.groups() == b.groups(), (op, pattern, text)
     assert [m.span() for m in old.finditer(text)] == [m.span() for m in new.finditer(text)]
 
 
