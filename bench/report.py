@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench.targets import TARGETS
+from bench.targets import Verdict, judge
 
 LOWER_IS_BETTER = ("_ms", ".s", ".mib")
 
@@ -18,6 +19,9 @@ class Figure:
     label: str
     mockd: float | None
     wiremock: float | None
+    # what the figure was measured under (mockd's workers, journal, long-phase requests): the targets
+    # say under which conditions they hold
+    conditions: dict[str, Any] = field(default_factory=dict)
 
     @property
     def ratio(self) -> float | None:
@@ -25,8 +29,11 @@ class Figure:
             return None
         return self.mockd / self.wiremock
 
-    def as_dict(self) -> dict[str, Any]:
-        target = TARGETS.get(self.key)
+    def verdicts(self, figures: Mapping[str, Figure]) -> list[Verdict]:
+        return judge(self.key, figures, self.conditions)
+
+    def as_dict(self, figures: Mapping[str, Figure]) -> dict[str, Any]:
+        verdicts = self.verdicts(figures)
         return {
             "key": self.key,
             "label": self.label,
@@ -34,9 +41,45 @@ class Figure:
             "wiremock": self.wiremock,
             "ratio": None if self.ratio is None else round(self.ratio, 4),
             "better": "lower" if self.key.endswith(LOWER_IS_BETTER) else "higher",
-            "target": None if target is None else str(target),
-            "target_met": None if target is None else target.met(self.ratio),
+            "conditions": self.conditions,
+            "target": "; ".join(str(v.target) for v in verdicts) or None,
+            "target_met": overall(verdicts),
+            "targets": [v.as_dict() for v in verdicts],
         }
+
+
+def by_key(figures: Iterable[Figure]) -> dict[str, Figure]:
+    return {f.key: f for f in figures}
+
+
+def overall(verdicts: list[Verdict]) -> bool | None:
+    """Met when every target is; None when there is none or one could not be judged (a value missing)."""
+    if any(v.met is False for v in verdicts):
+        return False
+    if not verdicts or any(v.met is None for v in verdicts):
+        return None
+    return True
+
+
+def _ok(verdicts: list[Verdict]) -> str:
+    """Per target: `yes` / `NO`; `yes?` / `NO?` when measured under other conditions than the target's;
+    `-` when a value is missing."""
+    words = []
+    for v in verdicts:
+        word = "-" if v.met is None else ("yes" if v.met else "NO")
+        words.append(word + ("?" if v.met is not None and not v.applies else ""))
+    return ",".join(words)
+
+
+def _target_text(verdicts: list[Verdict]) -> str:
+    """The bounds; for targets not against WireMock, the compared value in brackets."""
+    parts = []
+    for v in verdicts:
+        text = str(v.target)
+        if v.target.vs != "wiremock" and v.target.vs != "absolute" and v.value is not None:
+            text += f" ({v.value:.2f})"
+        parts.append(text)
+    return "; ".join(parts)
 
 
 def _num(v: float | None) -> str:
@@ -54,11 +97,11 @@ def _num(v: float | None) -> str:
 def table(figures: list[Figure]) -> str:
     head = ("figure", "mockd", "WireMock", "mockd/WM", "target", "ok")
     rows = [head]
+    keyed = by_key(figures)
     for f in figures:
-        d = f.as_dict()
-        ok = {True: "yes", False: "NO", None: ""}[d["target_met"]]
+        verdicts = f.verdicts(keyed)
         ratio = "-" if f.ratio is None else f"{f.ratio:.2f}"
-        rows.append((f.label, _num(f.mockd), _num(f.wiremock), ratio, d["target"] or "", ok))
+        rows.append((f.label, _num(f.mockd), _num(f.wiremock), ratio, _target_text(verdicts), _ok(verdicts)))
     widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
     lines = []
     for n, r in enumerate(rows):
@@ -66,7 +109,15 @@ def table(figures: list[Figure]) -> str:
         lines.append("  ".join(cells).rstrip())
         if n == 0:
             lines.append("  ".join("-" * w for w in widths))
+    lines.append(LEGEND)
     return "\n".join(lines)
+
+
+LEGEND = (
+    "target: `x WM` = mockd/WireMock in this run; `x <figure>` = mockd/mockd's own figure (value in brackets);\n"
+    "otherwise absolute. ok: `yes?`/`NO?` = measured under other conditions than the target's (workers,\n"
+    "journal, fewer requests in the long phase): indicative only; `-` = a value is missing."
+)
 
 
 def compare(a_path: Path, b_path: Path) -> str:

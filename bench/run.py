@@ -33,7 +33,7 @@ from typing import Any
 
 from bench import servers, soak, stubsets
 from bench.load import Load, LoadResult
-from bench.report import Figure, compare, table
+from bench.report import Figure, by_key, compare, table
 from bench.servers import BenchError, Server
 
 KINDS = ("mockd", "wiremock")
@@ -72,6 +72,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "both bounded at 10,000, or both off",
     )
     p.add_argument("--mockd-workers", type=int, default=1, help="mockd serve --workers")
+    p.add_argument("--bytecode", choices=("cached", "environment"), default="cached",
+                   help="mockd's modules compiled to bytecode once, as installed packages are (cached), or "
+                   "as this shell's environment says (PYTHONDONTWRITEBYTECODE=1: compiled at every start)")  # fmt: skip
     p.add_argument("--many-kind", choices=("url", "pattern"), default="url",
                    help="many-stub sets: exact urls (mockd indexes them) or url regexes (every stub scanned)")  # fmt: skip
     p.add_argument(
@@ -121,20 +124,26 @@ class Bench:
         self.logs.mkdir(parents=True, exist_ok=True)
 
     # -- servers ---------------------------------------------------------------------------------
-    def server_args(self, kind: str) -> list[str]:
+    def server_args(self, kind: str, workers: int | None = None) -> list[str]:
         journal = {
             "default": [],
             "bounded": ["--max-request-journal-entries", "10000"],
             "off": ["--no-request-journal"],
         }[self.args.journal]
         if kind == "mockd":
-            workers = ["--workers", str(self.args.mockd_workers)] if self.args.mockd_workers > 1 else []
-            return [*journal, *workers, *self.args.mockd_arg]
+            n = workers or self.args.mockd_workers
+            return [*journal, *(["--workers", str(n)] if n > 1 else []), *self.args.mockd_arg]
         return [*journal, *self.args.wiremock_arg]
 
-    def start(self, kind: str, root: str, first: tuple[str, tuple[tuple[str, str], ...], int]) -> Server:
+    def start(
+        self,
+        kind: str,
+        root: str,
+        first: tuple[str, tuple[tuple[str, str], ...], int],
+        workers: int | None = None,
+    ) -> Server:
         starter = servers.start_mockd if kind == "mockd" else servers.start_wiremock
-        server = starter(self.roots[root], self.logs, first, self.server_args(kind))
+        server = starter(self.roots[root], self.logs, first, self.server_args(kind, workers))
         self.running.append(server)
         return server
 
@@ -166,7 +175,7 @@ class Bench:
 
     def scenario(self, kind: str, sc: stubsets.Scenario) -> dict[str, Any]:
         first = (sc.path or "/items/00000", sc.headers, sc.status)
-        server = self.start(kind, sc.root, first)
+        server = self.start(kind, sc.root, first, sc.mockd_workers)
         try:
             path = sc.path or servers.oldest_url(server)
             answer = servers.get(server.url, path, sc.headers)
@@ -308,8 +317,29 @@ def versions() -> dict[str, Any]:
     return out
 
 
+def journal_bound(settings: dict[str, Any]) -> int | None:
+    """mockd's journal bound in the run (None: unbounded or off)."""
+    if settings.get("journal") == "off":
+        return None
+    bound = 10_000  # mockd's default; --journal bounded sets the same
+    extra = list(settings.get("mockd_arg") or [])
+    for i, arg in enumerate(extra):
+        if arg == "--no-request-journal":
+            return None
+        if arg.startswith("--max-request-journal-entries"):
+            value = arg.partition("=")[2] or (extra[i + 1] if i + 1 < len(extra) else "")
+            bound = int(value) if value.isdigit() else bound
+    return bound
+
+
 def figures(results: dict[str, Any], long_requests: int) -> list[Figure]:
     figs: list[Figure] = []
+    settings = results.get("settings", {})
+    base = {
+        "journal": settings.get("journal", "default"),
+        "journal_bound": journal_bound(settings),
+        "workers": settings.get("mockd_workers", 1),
+    }
 
     def value(*path: str) -> float | None:
         node: Any = results
@@ -326,23 +356,27 @@ def figures(results: dict[str, Any], long_requests: int) -> list[Figure]:
             for metric, unit in (("rps", "req/s"), ("p50_ms", "p50 ms"), ("p99_ms", "p99 ms")):
                 m = value("scenarios", name, "mockd", regime, metric)
                 w = value("scenarios", name, "wiremock", regime, metric)
-                figs.append(Figure(f"{name}.{regime}.{metric}", f"{sc.title}: {regime} {unit}", m, w))
+                cond = {**base, "workers": sc.mockd_workers or base["workers"]}
+                figs.append(Figure(f"{name}.{regime}.{metric}", f"{sc.title}: {regime} {unit}", m, w, cond))
     for label in stubsets.STARTUP_ROOTS:
         m = value("startup", "mockd", label, "median_s")
         w = value("startup", "wiremock", label, "median_s")
         if m is not None or w is not None:
-            figs.append(Figure(f"start.{label}.s", f"start to 1st answer, {label}: s", m, w))
+            figs.append(Figure(f"start.{label}.s", f"start to 1st answer, {label}: s", m, w, dict(base)))
     if results.get("long"):
+        done = value("long", "mockd", "load", "requests")
+        cond = {**base, "long_requests": None if done is None else int(done)}
         figs.append(
-            Figure("rss.idle.mib", "RSS idle: MiB", value("long", "mockd", "rss_idle_mib"), value("long", "wiremock", "rss_idle_mib"))
+            Figure("rss.idle.mib", "RSS idle: MiB", value("long", "mockd", "rss_idle_mib"),
+                   value("long", "wiremock", "rss_idle_mib"), dict(base))
         )  # fmt: skip
         figs.append(
             Figure("rss.after.mib", f"RSS after >={long_requests:,} requests: MiB",
-                   value("long", "mockd", "rss_after_mib"), value("long", "wiremock", "rss_after_mib"))
+                   value("long", "mockd", "rss_after_mib"), value("long", "wiremock", "rss_after_mib"), cond)
         )  # fmt: skip
         figs.append(
             Figure("long.rps", f"{long_requests:,}-request phase: req/s",
-                   value("long", "mockd", "load", "rps"), value("long", "wiremock", "load", "rps"))
+                   value("long", "mockd", "load", "rps"), value("long", "wiremock", "load", "rps"), cond)
         )  # fmt: skip
     return figs
 
@@ -395,6 +429,9 @@ def main(argv: list[str] | None = None) -> int:
         "notes": notes,
     }
     say(f"work dir {work}; servers {', '.join(kinds)}; load {results['load_tool']}")
+    if args.bytecode == "cached" and "mockd" in kinds:
+        servers.MOCKD_ENV = servers.bytecode_env()
+    results["settings"]["python_dont_write_bytecode"] = os.environ.get("PYTHONDONTWRITEBYTECODE")
     try:
         if args.soak:
             results["soak"] = bench.run_soak()
@@ -413,6 +450,11 @@ def main(argv: list[str] | None = None) -> int:
                 sc = stubsets.SCENARIOS[name]
                 results["scenarios"][name] = {}
                 for kind in kinds:
+                    reuse = results["scenarios"].get(sc.wiremock_from or "", {}).get(kind)
+                    if kind == "wiremock" and reuse is not None:
+                        results["scenarios"][name][kind] = reuse  # the same WireMock run, not repeated
+                        notes.append(f"wiremock {name}: the figures of {sc.wiremock_from} (same run)")
+                        continue
                     try:
                         results["scenarios"][name][kind] = bench.scenario(kind, sc)
                     except BenchError as exc:
@@ -428,7 +470,8 @@ def main(argv: list[str] | None = None) -> int:
             results["machine"]["loadavg_at_end"] = [round(x, 2) for x in os.getloadavg()]
         results["finished_at"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     figs = figures(results, args.long_requests)
-    results["figures"] = [f.as_dict() for f in figs]
+    keyed = by_key(figs)
+    results["figures"] = [f.as_dict(keyed) for f in figs]
     out = args.out or Path(tempfile.gettempdir()) / f"mockd-bench-{started:%Y%m%d-%H%M%S}.json"
     out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     _print(results, figs, out)

@@ -24,12 +24,23 @@ class Scenario:
     headers: tuple[tuple[str, str], ...] = ()
     status: int = 200
     body_contains: tuple[str, ...] = field(default=())
+    mockd_workers: int | None = None  # overrides --mockd-workers for this scenario
+    wiremock_from: str | None = None  # WireMock's figures are those of this scenario (same run)
 
 
 SCENARIOS: dict[str, Scenario] = {
     s.name: s
     for s in (
         Scenario("static", "1 JSON stub", "one", "/static", body_contains=('"mockd"',)),
+        Scenario(
+            "static_w2",
+            "1 JSON stub, mockd --workers 2",
+            "one",
+            "/static",
+            body_contains=('"mockd"',),
+            mockd_workers=2,
+            wiremock_from="static",
+        ),
         Scenario(
             "template",
             "templated (2 request fields)",

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from mockd.client import MockdClient, MockdClientError
 from mockd.config import Settings
 from mockd.errors import MockdError
 
 if TYPE_CHECKING:
+    from mockd.client import MockdClient, MockdClientError
     from mockd.embedded import serve
 
 __version__ = "0.1.0"
@@ -20,9 +20,14 @@ __all__ = ["MockdClient", "MockdClientError", "MockdError", "Settings", "__versi
 
 
 def __getattr__(name: str) -> Any:
-    """`serve` is imported on first use: `import mockd` (the CLI, the pytest plugin) stays light."""
+    """`serve` and the client are imported on first use: `import mockd` (the server, the CLI, the
+    pytest plugin) stays light; the client alone pulls in urllib, http.client and email."""
     if name == "serve":
         from mockd.embedded import serve
 
         return serve
+    if name in ("MockdClient", "MockdClientError"):
+        from mockd import client
+
+        return getattr(client, name)
     raise AttributeError(f"module 'mockd' has no attribute {name!r}")

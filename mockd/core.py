@@ -7,8 +7,9 @@ import logging
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mockd import jsontext
 from mockd.config import Settings
@@ -23,7 +24,9 @@ from mockd.recording import Recorder, proxy_all_stub
 from mockd.scenarios import ScenarioInfo, Scenarios
 from mockd.stubs.model import Format, GlobalSettings, ResponseSnapshot, ServeEvent, StubMapping
 from mockd.stubs.store import StubStore
-from mockd.templating import TemplateEngine
+
+if TYPE_CHECKING:
+    from mockd.templating import TemplateEngine
 
 log = logging.getLogger("mockd")
 
@@ -38,11 +41,6 @@ class Mockd:
             settings.request_journal,
             settings.logged_response_body_size_limit,
         )
-        self.engine = TemplateEngine(
-            files_root=settings.files_dir,
-            permitted_system_keys=settings.permitted_system_keys,
-            cache_size=settings.max_template_cache_entries,
-        )
         self.global_settings = GlobalSettings()
         self.problems: list[LoadProblem] = []
         self.started_at = time.time()
@@ -51,6 +49,18 @@ class Mockd:
         self.on_reload: list[Callable[[], None]] = []
         self.recorder = Recorder(self)
         self._add_proxy_all()
+
+    @cached_property
+    def engine(self) -> TemplateEngine:
+        """The template engine, made (and Jinja2 imported) when the first templated stub needs it."""
+        from mockd.templating.engine import TemplateEngine
+
+        settings = self.settings
+        return TemplateEngine(
+            files_root=settings.files_dir,
+            permitted_system_keys=settings.permitted_system_keys,
+            cache_size=settings.max_template_cache_entries,
+        )
 
     # -- serving ---------------------------------------------------------------------------------
     def serve(self, req: LoggedRequest) -> Outcome:

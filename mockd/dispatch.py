@@ -10,11 +10,11 @@ from __future__ import annotations
 import base64
 import math
 import mimetypes
+import os
 import random
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Protocol
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any, Protocol
 
 from mockd import jsontext
 from mockd.config import Settings
@@ -35,7 +35,10 @@ from mockd.stubs.model import (
     StubMapping,
 )
 from mockd.stubs.store import StubStore
-from mockd.templating import Dialect, TemplateEngine, request_model
+from mockd.templating import Dialect
+
+if TYPE_CHECKING:
+    from mockd.templating import TemplateEngine
 
 TEXT_PLAIN = "text/plain"
 
@@ -62,6 +65,10 @@ class Plan:
     fault: Fault | None = None
     proxy: ProxyPlan | None = None
     gzip: bool = True
+    # Derived data the edge may keep with a plan (faults.py: the prepared headers, the gzipped body).
+    # A static stub's plan is made once and reused for every request, so what is kept here is too.
+    # Not an init field: `dataclasses.replace` (other headers, a delay) starts with an empty one.
+    memo: dict[str, Any] = field(default_factory=dict, init=False, compare=False, repr=False)
 
 
 class State(Protocol):
@@ -117,20 +124,44 @@ def dialect_for(rd: ResponseDefinition, settings: Settings) -> Dialect | None:
 
 def render(state: State, stub: StubMapping, req: LoggedRequest) -> Plan:
     rd = stub.response
-    settings = state.settings
-    dialect = dialect_for(rd, settings)
+    dialect = dialect_for(rd, state.settings)
     delay = delay_for(rd, state.global_settings)
+    if dialect is None and not rd.is_proxy and rd.body_file_name is None:
+        plan = static_plan(state, stub)
+        return plan if not delay else replace(plan, delay_ms=delay)
+    return _render(state, stub, req, dialect, delay)
+
+
+def static_plan(state: State, stub: StubMapping) -> Plan:
+    """The plan of a stub whose answer does not depend on the request (no templating, no proxy, no
+    body file, which is read when served): made on first use and kept in the store for that stub
+    object. An edited or reloaded stub is a new object, so it gets a new plan; so do new settings."""
+    settings = state.settings
+    kept = state.store.prepared.get(stub.id)
+    if kept is not None and kept[0] is stub and kept[1] is settings:
+        plan: Plan = kept[2]
+        return plan
+    plan = _render(state, stub, None, None, 0.0)
+    state.store.prepared[stub.id] = (stub, settings, plan)
+    return plan
+
+
+def _render(
+    state: State, stub: StubMapping, req: LoggedRequest | None, dialect: Dialect | None, delay: float
+) -> Plan:
+    rd = stub.response
+    settings = state.settings
     try:
         if rd.is_proxy:
+            assert req is not None
             return _proxy_plan(state, stub, req, dialect, delay)
         model: dict[str, Any] | None = None
         if dialect is not None:
-            model = request_model(
-                req, path_params=stub.request.url.path_params(req), parameters=rd.transformer_parameters or {}
-            )
-        headers = list(_headers(state.engine, rd.headers, dialect, model))
+            assert req is not None
+            model = _request_model(req, stub)
+        headers = list(_headers(state, rd.headers, dialect, model))
         body = _body(state, rd, dialect, model)
-        status = _status(state.engine, rd, dialect, model)
+        status = _status(state, rd, dialect, model)
     except MockdError as exc:
         return Plan(500, ((("Content-Type", TEXT_PLAIN),)), str(exc.detail).encode(), delay_ms=delay)
     headers.append(("Matched-Stub-Id", stub.id))
@@ -151,44 +182,55 @@ def render(state: State, stub: StubMapping, req: LoggedRequest) -> Plan:
     )
 
 
+def _request_model(req: LoggedRequest, stub: StubMapping) -> dict[str, Any]:
+    from mockd.templating.context import request_model  # loaded with the first templated stub
+
+    params = stub.response.transformer_parameters or {}
+    return request_model(req, path_params=stub.request.url.path_params(req), parameters=params)
+
+
 def _status(
-    engine: TemplateEngine, rd: ResponseDefinition, dialect: Dialect | None, model: Mapping[str, Any] | None
+    state: State, rd: ResponseDefinition, dialect: Dialect | None, model: Mapping[str, Any] | None
 ) -> int:
     """The stub's status; a templated one (mockd's addition) must render to an integer 100-599."""
     if rd.status_template is None:
         return rd.status
     if dialect is None or model is None:
         raise MockdError(f"status {rd.status_template!r} is a template, but templating is off for this stub")
-    text = engine.render(rd.status_template, dialect, model).strip()
+    text = state.engine.render(rd.status_template, dialect, model).strip()
     if not text.isdigit() or not 100 <= int(text) <= 599:
         raise MockdError(f"templated status rendered {text[:40]!r}: expected an integer from 100 to 599")
     return int(text)
 
 
 def _headers(
-    engine: TemplateEngine, headers: Headers, dialect: Dialect | None, model: Mapping[str, Any] | None
+    state: State, headers: Headers, dialect: Dialect | None, model: Mapping[str, Any] | None
 ) -> Headers:
     if dialect is None or model is None:
         return headers
+    engine = state.engine
     return tuple((k, _one_line(engine.render(v, dialect, model)) if "{" in v else v) for k, v in headers)
 
 
+_CONTROL = {c: " " for c in (*range(0x00, 0x09), *range(0x0A, 0x20), 0x7F)}
+
+
 def _one_line(value: str) -> str:
-    return value.replace("\r", " ").replace("\n", " ")
+    """A rendered header value as one line: every control character but TAB becomes a space."""
+    return value.translate(_CONTROL)
 
 
 def _body(
     state: State, rd: ResponseDefinition, dialect: Dialect | None, model: Mapping[str, Any] | None
 ) -> bytes:
-    engine = state.engine
     if rd.body is not None:
-        return _template(engine, rd.body, dialect, model).encode("utf-8")
+        return _template(state, rd.body, dialect, model).encode("utf-8")
     if rd.json_body is not None:
-        return _template(engine, jsontext.dumps_compact(rd.json_body), dialect, model).encode("utf-8")
+        return _template(state, jsontext.dumps_compact(rd.json_body), dialect, model).encode("utf-8")
     if rd.base64_body is not None:
         return base64.b64decode(rd.base64_body)
     if rd.body_file_name is not None:
-        name = _template(engine, rd.body_file_name, dialect, model)
+        name = _template(state, rd.body_file_name, dialect, model)
         path = resolve_under(state.settings.files_dir, name)
         if path is None or not path.is_file():
             raise MockdError(f"Body file {name!r} not found under __files")
@@ -199,17 +241,15 @@ def _body(
                 text = data.decode("utf-8")
             except UnicodeDecodeError:
                 return data  # binary files are served as they are
-            return _template(engine, text, dialect, model).encode("utf-8")
+            return _template(state, text, dialect, model).encode("utf-8")
         return data
     return b""
 
 
-def _template(
-    engine: TemplateEngine, text: str, dialect: Dialect | None, model: Mapping[str, Any] | None
-) -> str:
+def _template(state: State, text: str, dialect: Dialect | None, model: Mapping[str, Any] | None) -> str:
     if dialect is None or model is None or ("{{" not in text and "{%" not in text):
         return text
-    return engine.render(text, dialect, model)
+    return state.engine.render(text, dialect, model)
 
 
 def _proxy_plan(
@@ -218,17 +258,15 @@ def _proxy_plan(
     rd = stub.response
     model = None
     if dialect is not None:
-        model = request_model(
-            req, path_params=stub.request.url.path_params(req), parameters=rd.transformer_parameters or {}
-        )
-    base = _template(state.engine, rd.proxy_base_url or "", dialect, model).strip().rstrip("/")
+        model = _request_model(req, stub)
+    base = _template(state, rd.proxy_base_url or "", dialect, model).strip().rstrip("/")
     url = req.url
     prefix = rd.proxy_url_prefix_to_remove
     if prefix and url.startswith(prefix):
         url = url[len(prefix) :]
     removed = {h.lower() for h in rd.remove_proxy_request_headers}
     headers = [(k, v) for k, v in req.headers if k.lower() not in removed]
-    extra = _headers(state.engine, rd.additional_proxy_request_headers, dialect, model)
+    extra = _headers(state, rd.additional_proxy_request_headers, dialect, model)
     return Plan(
         0,
         delay_ms=delay,
@@ -273,7 +311,7 @@ UNMATCHED_RESPONSE = ResponseDefinition(status=404, from_configured_stub=False)
 
 def _unmatched(state: State, req: LoggedRequest) -> Outcome:
     if req.method == "GET":
-        static = _static_file(state.settings.files_dir, req)
+        static = _static_file(state.settings, req)
         if static is not None:
             data, ctype = static
             rd = ResponseDefinition(status=200, from_configured_stub=False)
@@ -287,8 +325,11 @@ def _unmatched(state: State, req: LoggedRequest) -> Outcome:
     return Outcome(ServeEvent(req, None, UNMATCHED_RESPONSE, False), plan, {"report": text})
 
 
-def _static_file(files_dir: Path, req: LoggedRequest) -> tuple[bytes, str] | None:
-    path = resolve_under(files_dir, req.decoded_path.lstrip("/"))
+def _static_file(settings: Settings, req: LoggedRequest) -> tuple[bytes, str] | None:
+    rel = req.decoded_path.lstrip("/")
+    if ".." not in rel and not os.path.exists(os.path.join(settings.root_dir, "__files", rel)):
+        return None  # the common case, one stat: nothing there (resolve_under would resolve every part)
+    path = resolve_under(settings.files_dir, rel)
     if path is None or not path.is_file():
         return None
     try:

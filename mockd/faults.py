@@ -13,6 +13,7 @@ import gzip
 import os
 import socket
 import struct
+from dataclasses import dataclass
 from typing import NoReturn
 
 from aiohttp import web
@@ -56,6 +57,25 @@ def _build(
     return response
 
 
+@dataclass(frozen=True)
+class _Prepared:
+    """What deliver derives from a plan's headers, once per plan (kept in `plan.memo`)."""
+
+    headers: tuple[tuple[str, str], ...]  # without framing headers and `Content-Encoding: none`
+    may_gzip: bool  # the body may be gzipped for a client that accepts it
+    explicit_type: bool  # the stub set Content-Type (else aiohttp's default is dropped)
+
+
+def _prepare(plan: Plan) -> _Prepared:
+    headers = [(k, v) for k, v in plan.headers if k.lower() not in _FRAMING]
+    stub_encoding = next((v for k, v in headers if k.lower() == "content-encoding"), None)
+    if stub_encoding is not None and stub_encoding.lower() == "none":
+        headers = [(k, v) for k, v in headers if k.lower() != "content-encoding"]
+    may_gzip = plan.gzip and bool(plan.body) and stub_encoding is None
+    explicit = any(k.lower() == "content-type" for k, _ in headers)
+    return _Prepared(tuple(headers), may_gzip, explicit)
+
+
 def accepts_gzip(request: web.BaseRequest) -> bool:
     for value in request.headers.getall("Accept-Encoding", []):
         for part in value.split(","):
@@ -71,17 +91,22 @@ async def deliver(request: web.BaseRequest, plan: Plan) -> web.StreamResponse:
         await asyncio.sleep(plan.delay_ms / 1000.0)
     if plan.fault is not None:
         await inject(request, plan.fault)
+    prepared: _Prepared | None = plan.memo.get("prepared")
+    if prepared is None:
+        prepared = plan.memo["prepared"] = _prepare(plan)
     body = plan.body
-    headers = [(k, v) for k, v in plan.headers if k.lower() not in _FRAMING]
-    stub_encoding = next((v for k, v in headers if k.lower() == "content-encoding"), None)
-    if stub_encoding is not None and stub_encoding.lower() == "none":
-        headers = [(k, v) for k, v in headers if k.lower() != "content-encoding"]
-    elif plan.gzip and body and stub_encoding is None and request.method != "HEAD" and accepts_gzip(request):
-        body = gzip.compress(body, compresslevel=GZIP_MIN_LEVEL)
-        headers.append(("Content-Encoding", "gzip"))
+    headers = prepared.headers
+    if prepared.may_gzip and request.method != "HEAD" and accepts_gzip(request):
+        gzipped: bytes | None = plan.memo.get("gzipped")
+        if gzipped is None:
+            gzipped = plan.memo["gzipped"] = gzip.compress(body, compresslevel=GZIP_MIN_LEVEL)
+        body = gzipped
+        headers = (*headers, ("Content-Encoding", "gzip"))
     if plan.dribble is not None and body:
-        return await dribble(request, plan, headers, body, plan.dribble)
-    return _build(StubResponse, plan, headers, body=body)
+        return await dribble(request, plan, list(headers), body, plan.dribble)
+    if prepared.explicit_type:  # aiohttp keeps the stub's Content-Type: nothing to undo
+        return web.Response(status=plan.status, reason=plan.reason, body=body, headers=headers)
+    return StubResponse(status=plan.status, reason=plan.reason, body=body, headers=headers)
 
 
 async def dribble(

@@ -13,9 +13,9 @@ import uuid
 import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
 from urllib.parse import unquote, unquote_plus
 
+from mockd.lazyattr import cached_property
 from mockd.multipart import MultipartPart, charset_of, parse_multipart, safe_charset
 
 MAX_DECOMPRESSED_BODY = 64 * 1024 * 1024
@@ -93,6 +93,13 @@ class LoggedRequest:
         """The id if it was read already, else None (an id nobody read cannot be asked for)."""
         value = self.__dict__.get("id")
         return value if isinstance(value, str) else None
+
+    def drop_derived(self) -> None:
+        """Forget the derived values read so far (header map, query ...; not the id): they are computed
+        again if read again. The journal keeps requests this way, lighter for memory and the GC."""
+        values = self.__dict__
+        for name in _DERIVED:
+            values.pop(name, None)
 
     @staticmethod
     def create(
@@ -219,6 +226,9 @@ class LoggedRequest:
         if not self.is_multipart:
             return []
         return parse_multipart(self.content_type or "", self.body)
+
+
+_DERIVED = tuple(k for k, v in vars(LoggedRequest).items() if isinstance(v, cached_property) and k != "id")
 
 
 def header_dict(headers: Iterable[tuple[str, str]]) -> Mapping[str, list[str]]:

@@ -1,4 +1,7 @@
-"""The request journal: a bounded ring of ServeEvents (newest last internally, served newest first)."""
+"""The request journal: a bounded ring of ServeEvents (newest last internally, served newest first).
+
+Request ids are made lazily (`LoggedRequest.id` on first read), so the journal keeps no index by id:
+an id can only be asked for once it was handed out, and `get` / `remove` look among those events."""
 
 from __future__ import annotations
 
@@ -26,7 +29,6 @@ class Journal:
         self.max_entries = max_entries
         self.response_body_limit = response_body_limit
         self._events: deque[ServeEvent] = deque(maxlen=max_entries)
-        self._by_id: dict[str, ServeEvent] = {}
 
     def __len__(self) -> int:
         return len(self._events)
@@ -34,13 +36,7 @@ class Journal:
     def record(self, event: ServeEvent) -> None:
         if not self.enabled:
             return
-        events = self._events
-        if events.maxlen is not None and len(events) == events.maxlen:
-            if events.maxlen == 0:
-                return
-            self._by_id.pop(events[0].id, None)
-        events.append(event)
-        self._by_id[event.id] = event
+        self._events.append(event)  # a full ring drops its oldest event (maxlen 0 keeps none)
 
     def complete(self, event: ServeEvent, response: ResponseSnapshot) -> None:
         """Attach what was sent, its body cut to `response_body_limit` bytes (the rest is not kept)."""
@@ -48,6 +44,7 @@ class Journal:
         if limit is not None and len(response.body) > limit:
             response = replace(response, body=response.body[:limit])
         event.response = response
+        event.request.drop_derived()  # kept for long: no cached header maps, query dicts ...
 
     def page(
         self,
@@ -81,7 +78,10 @@ class Journal:
         return iter(self._events)
 
     def get(self, event_id: str) -> ServeEvent | None:
-        return self._by_id.get(event_id)
+        for e in reversed(self._events):
+            if e.request.id_if_read() == event_id:
+                return e
+        return None
 
     def find(self, predicate: Callable[[LoggedRequest], bool]) -> list[ServeEvent]:
         """Matching events, oldest first."""
@@ -96,14 +96,11 @@ class Journal:
             gone = {id(e) for e in removed}
             kept = [e for e in self._events if id(e) not in gone]
             self._events = deque(kept, maxlen=self.max_entries)
-            for e in removed:
-                self._by_id.pop(e.id, None)
         return removed
 
     def remove(self, event_id: str) -> ServeEvent | None:
-        removed = self.remove_where(lambda e: e.id == event_id)
+        removed = self.remove_where(lambda e: e.request.id_if_read() == event_id)
         return removed[0] if removed else None
 
     def clear(self) -> None:
         self._events.clear()
-        self._by_id.clear()

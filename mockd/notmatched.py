@@ -1,11 +1,16 @@
 """Unmatched means explained: near misses and WireMock's plain-text "Request was not matched" report.
 
-The near-miss search is bounded: it scores the stubs that share the request's url or path bucket, the
-scanned (pattern) stubs, and a bounded sample of the rest, never every stub's every part.
+The near-miss search is bounded. A store of up to FULL_SCAN stubs is scored whole (WireMock scores
+every stub). A larger one scores: the stubs that could match the request (its own url and path
+buckets and the scanned pattern stubs, up to half the budget), and the stubs of the few indexed urls
+and paths most like the request's (`StubStore.url_keys(kind).closest(...)`: neighbours in text order
+and reversed text order ranked by edit distance). The url weighs most in a near miss's distance, so
+the closest stub is among those in practice; the work per request no longer grows with the stubs.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -22,6 +27,9 @@ from mockd.stubs.store import StubStore
 NO_STUBS = "No response could be served as there are no stub mappings in this WireMock instance."
 NEAR_MISS_COUNT = 3
 NEAR_MISS_BUDGET = 500
+FULL_SCAN = 100  # stores this small are scored whole
+BUCKET_CAP = 32  # stubs scored per close url / path key
+REPORT_CACHE = 256  # unmatched reports kept per store (see report)
 WIDTH = 119
 
 
@@ -47,16 +55,15 @@ def near_misses(
 
 
 def _pool(req: LoggedRequest, store: StubStore, budget: int) -> Iterable[StubMapping]:
-    if len(store) <= budget:
+    if len(store) <= min(FULL_SCAN, budget):
         yield from store.all()
         return
-    n = 0
-    for stub in store.candidates(req):
-        yield stub
-        n += 1
-        if n >= budget // 2:
-            break
-    yield from store.bucket_heads(budget - n)
+    yield from itertools.islice(store.candidates(req), budget // 2)
+    for kind, subject in ((UrlKind.URL, req.url), (UrlKind.URL_PATH, req.path)):
+        keys = store.url_keys(kind)
+        if len(keys):
+            for key in keys.closest(subject):
+                yield from store.bucket(kind, key)[:BUCKET_CAP]
 
 
 def rank_requests(
@@ -73,10 +80,26 @@ def rank_requests(
 def report(req: LoggedRequest, store: StubStore, scenarios: Scenarios, width: int = WIDTH) -> str:
     if len(store) == 0:
         return NO_STUBS
+    # When no stub could match the url, every stub's distance comes from the request line alone; when
+    # the closest stub checks nothing else either (no headers, body ..., no scenario), neither does
+    # the report: it is kept per request line until the stubs change.
+    key = None
+    if not store.has_candidates(req):
+        key = (req.method, req.url, req.scheme, req.host, req.port, req.client_ip, width)
+        found = store.reports.get(key)
+        if found is not None:
+            store.reports.move_to_end(key)
+            return found
     closest = near_misses(req, store, 1)
     if not closest:
         return NO_STUBS
-    return render_diff(req, closest[0].stub, scenarios, width)
+    stub = closest[0].stub
+    text = render_diff(req, stub, scenarios, width)
+    if key is not None and stub.scenario_name is None and stub.request.is_url_and_method_only:
+        store.reports[key] = text
+        if len(store.reports) > REPORT_CACHE:
+            store.reports.popitem(last=False)
+    return text
 
 
 def render_diff(req: LoggedRequest, stub: StubMapping, scenarios: Scenarios, width: int = WIDTH) -> str:

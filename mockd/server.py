@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import signal
 import socket
-from dataclasses import replace
 import sys
 from collections.abc import Callable
-from typing import Any
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 from aiohttp.http import RawRequestMessage
@@ -29,9 +30,12 @@ from mockd.dispatch import Plan
 from mockd.errors import MockdError
 from mockd.faults import ConnectionClosed, closed_response, deliver
 from mockd.http import LoggedRequest
+from mockd.limits import GuardedServer
 from mockd.stubs.model import ResponseSnapshot, Timing
 from mockd.upstream import Upstream, UpstreamError
-from mockd.watch import Watcher
+
+if TYPE_CHECKING:
+    from mockd.watch import Watcher  # watchdog is imported only when watching
 
 log = logging.getLogger("mockd")
 
@@ -60,14 +64,12 @@ class MockdServer:
         if result.problems and self.settings.strict_loading:
             raise MockdError("\n".join(str(p) for p in result.problems))
         loop = asyncio.get_running_loop()
-        self._web = web.Server(
+        self._web = GuardedServer(  # header/body deadlines and quiet 4xx for malformed requests
             self.handle,
+            settings=self.settings,
             request_factory=self._make_request,
             access_log=None,
             auto_decompress=False,
-            max_field_size=16 * 1024,
-            max_headers=256,
-            keepalive_timeout=75,
         )
         if sock is not None:
             self._server = await loop.create_server(self._web, sock=sock, backlog=1024)
@@ -78,6 +80,8 @@ class MockdServer:
         bound = self._server.sockets[0].getsockname()
         self.port = int(bound[1])
         if self.settings.watch:
+            from mockd.watch import Watcher
+
             self.watcher = Watcher(self.core, loop, self.settings.watch_poll).start()
         return self.port
 
@@ -205,6 +209,7 @@ class MockdServer:
             port=port,
             socket_ip=str(peer[0]) if peer else "127.0.0.1",
             protocol=f"HTTP/{request.version.major}.{request.version.minor}",
+            max_decoded=self.settings.max_body_size,  # gzip bombs: decoded no larger than a plain body
         )
 
 
@@ -247,6 +252,7 @@ async def serve_forever(settings: Settings, on_ready: Callable[[MockdServer], No
             file=sys.stderr,
         )
         return 1
+    gc.freeze()  # a server process: what start-up made (modules, stubs) is never scanned by the GC again
     if on_ready is not None:
         on_ready(server)
     await stop.wait()

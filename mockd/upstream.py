@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import aiohttp
 
 from mockd.dispatch import ProxyPlan
-from mockd.recording.generate import PROXY_FAILURE_PREFIX
+from mockd.recording.basics import PROXY_FAILURE_PREFIX
 
 HOP_BY_HOP = frozenset({
     "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",

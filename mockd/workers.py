@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import multiprocessing
 import os
@@ -106,6 +107,7 @@ async def _serve(index: int, settings: Settings, conn: Connection) -> int:
         return 1
     finally:
         quiet.setLevel(level)
+    gc.freeze()  # what start-up made (modules, stubs) is never scanned by the GC again
     conn.send(("ready", len(server.core.store), len(server.core.problems)))
     await stop.wait()
     await server.stop()

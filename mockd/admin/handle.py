@@ -12,7 +12,6 @@ from aiohttp import web
 
 from mockd.admin.call import AdminCall
 from mockd.admin.errors import error_response, internal_error
-from mockd.admin.routes import resolve
 from mockd.core import Mockd
 from mockd.errors import MockdError
 
@@ -44,6 +43,8 @@ async def handle_admin(
         return web.Response(status=200, headers=CORS)
     if not _authorised(request, core.settings.admin_api_basic_auth):
         return web.Response(status=401, headers={"WWW-Authenticate": 'Basic realm="mockd admin"'})
+    from mockd.admin.routes import resolve  # every admin module: loaded with the first admin call
+
     found = resolve(request.method, unquote(sub_path))
     if found is None:
         return web.Response(status=404, headers=CORS)

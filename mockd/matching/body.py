@@ -17,12 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from mockd.errors import InvalidInput, Location
-from mockd.matching.json_match import parse_equal_to_json, parse_matches_json_path
-from mockd.matching.json_schema import parse_matches_json_schema
 from mockd.matching.result import MatchResult
-from mockd.matching.values import OperatorParser, PatternParser, StringPattern
-from mockd.matching.xml_match import parse_equal_to_xml
-from mockd.matching.xpath_match import parse_matches_xpath
+from mockd.matching.values import OperatorParser, PatternParser, StringPattern, lazy_parser
 
 __all__ = ["CONTENT_OPERATORS", "BinaryEqualTo", "decode_base64"]
 
@@ -68,11 +64,12 @@ def _parse_binary_equal_to(obj: Mapping[str, Any], pointer: str, sub: PatternPar
         raise InvalidInput(f"binaryEqualTo operand is not base64: {exc}", Location(pointer=pointer)) from None
 
 
+# The JSON and XML operators' modules (JSONPath, jsonschema, lxml) are imported when a stub first uses one.
 CONTENT_OPERATORS: dict[str, OperatorParser] = {
-    "equalToJson": parse_equal_to_json,
-    "matchesJsonPath": parse_matches_json_path,
-    "matchesJsonSchema": parse_matches_json_schema,
-    "equalToXml": parse_equal_to_xml,
-    "matchesXPath": parse_matches_xpath,
+    "equalToJson": lazy_parser("mockd.matching.json_match", "parse_equal_to_json"),
+    "matchesJsonPath": lazy_parser("mockd.matching.json_match", "parse_matches_json_path"),
+    "matchesJsonSchema": lazy_parser("mockd.matching.json_schema", "parse_matches_json_schema"),
+    "equalToXml": lazy_parser("mockd.matching.xml_match", "parse_equal_to_xml"),
+    "matchesXPath": lazy_parser("mockd.matching.xpath_match", "parse_matches_xpath"),
     "binaryEqualTo": _parse_binary_equal_to,
 }

@@ -12,9 +12,13 @@ from typing import Any
 
 from mockd.errors import InvalidInput, Location
 from mockd.matching.body import CONTENT_OPERATORS
-from mockd.matching.dates import DATE_OPERATORS
-from mockd.matching.values import SIMPLE_OPERATORS, OperatorParser, StringPattern
+from mockd.matching.values import SIMPLE_OPERATORS, OperatorParser, StringPattern, lazy_parser
 
+# dates.py (and its Java date patterns) is imported when a stub first uses a date operator
+DATE_OPERATORS: dict[str, OperatorParser] = {
+    name: lazy_parser("mockd.matching.dates", "DATE_OPERATORS", name)
+    for name in ("before", "after", "equalToDateTime")
+}
 OPERATORS: dict[str, OperatorParser] = {**SIMPLE_OPERATORS, **DATE_OPERATORS, **CONTENT_OPERATORS}
 
 # Operators that only make sense on a body (WireMock's ContentPattern-only types).

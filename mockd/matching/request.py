@@ -11,6 +11,7 @@ import base64
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 from mockd.http import LoggedRequest
@@ -117,11 +118,32 @@ class RequestPattern:
             return False
         if not self.url.match(req).exact:
             return False
+        if self.is_url_and_method_only:
+            return self.custom_matcher is None
         if not self._stage1_rest(req).exact:
             return False
         if not self._stage2(req).exact:
             return False
         return self.custom_matcher is None
+
+    @cached_property
+    def is_url_and_method_only(self) -> bool:
+        """Nothing but url and method to check (most stubs): is_match skips the other stages, and an
+        unmatched report against such a pattern shows only the request line."""
+        return (
+            self.scheme is None
+            and self.host is None
+            and self.port is None
+            and self.client_ip is None
+            and not self.path_parameters
+            and not self.headers
+            and self.basic_auth is None
+            and not self.query
+            and not self.form
+            and not self.cookies
+            and not self.body_patterns
+            and not self.multipart_patterns
+        )
 
     # -- graded result, for near misses and verification ------------------------------------------
     def match(self, req: LoggedRequest) -> MatchResult:

@@ -65,12 +65,38 @@ def levenshtein_distance(a: str, b: str, limit: int = 200) -> float:
     if not a or not b:
         return 1.0
     a2, b2 = a[:limit], b[:limit]
-    if len(a2) < len(b2):
-        a2, b2 = b2, a2
-    previous = list(range(len(b2) + 1))
-    for i, ca in enumerate(a2, 1):
-        current = [i]
-        for j, cb in enumerate(b2, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        previous = current
-    return min(1.0, previous[-1] / max(len(a2), len(b2)))
+    return min(1.0, edit_distance(a2, b2) / max(len(a2), len(b2)))
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein edit distance, bit-parallel (Myers 1999 / Hyyrö 2003): one pass over `b` with a
+    few integer operations per character, each on len(a)-bit integers, instead of a len(a) x len(b)
+    table of Python operations."""
+    if len(a) < len(b):
+        a, b = b, a  # the longer string is the bit vector: fewer loop turns
+    m = len(a)
+    if m == 0:
+        return len(b)
+    peq: dict[str, int] = {}
+    bit = 1
+    for ch in a:
+        peq[ch] = peq.get(ch, 0) | bit
+        bit <<= 1
+    mask = (1 << m) - 1
+    last = 1 << (m - 1)
+    pv, mv, score = mask, 0, m
+    for ch in b:
+        eq = peq.get(ch, 0)
+        xv = eq | mv
+        xh = (((eq & pv) + pv) ^ pv) | eq
+        ph = mv | (~(xh | pv) & mask)
+        mh = pv & xh
+        if ph & last:
+            score += 1
+        elif mh & last:
+            score -= 1
+        ph = ((ph << 1) | 1) & mask
+        mh = (mh << 1) & mask
+        pv = mh | (~(xv | ph) & mask)
+        mv = ph & xv
+    return score

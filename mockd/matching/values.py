@@ -8,6 +8,7 @@ module needs to import the table it belongs to.
 
 from __future__ import annotations
 
+import importlib
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
@@ -48,6 +49,19 @@ class StringPattern(ABC):
 
 PatternParser = Callable[[Any, str], StringPattern]
 OperatorParser = Callable[[Mapping[str, Any], str, PatternParser], StringPattern]
+
+
+def lazy_parser(module: str, name: str, key: str | None = None) -> OperatorParser:
+    """The parser `module.name` (or `module.name[key]`, a table), `module` imported on the first call:
+    for operators whose modules are heavy (JSON, XML, dates)."""
+
+    def parse(obj: Mapping[str, Any], pointer: str, sub: PatternParser) -> StringPattern:
+        found = getattr(importlib.import_module(module), name)
+        parser: OperatorParser = found if key is None else found[key]
+        return parser(obj, pointer, sub)
+
+    parse.__name__ = name if key is None else key
+    return parse
 
 
 def require_str(obj: Mapping[str, Any], key: str, pointer: str) -> str:

@@ -20,12 +20,11 @@ from mockd.matching.operators import parse_pattern
 from mockd.matching.request import RequestPattern
 from mockd.matching.url import UrlKind, UrlPattern
 from mockd.matching.values import Anything, EqualTo, StringPattern
+from mockd.recording.basics import PROXY_FAILURE_PREFIX
 from mockd.recording.content import as_text, codings, decode, is_text_mime, mime_type
 from mockd.recording.names import stub_name
 from mockd.recording.spec import BodyMatcher, BodyPatternSpec, RecordSpec
 from mockd.stubs.model import ResponseDefinition, ResponseSnapshot, ServeEvent, StubMapping
-
-PROXY_FAILURE_PREFIX = "Network failure trying to make a proxied request from WireMock to "
 
 # Never copied into a recorded response: framing is recomputed, and the Matched-Stub-* headers of
 # non-proxied events (allowNonProxied) are added again by whatever stub serves the replay.

@@ -13,18 +13,19 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from enum import StrEnum
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from mockd.config import Settings
 from mockd.errors import MockdError, NotFound, NotRecording
 from mockd.journal import Journal
 from mockd.loader import atomic_write, resolve_under, stub_file_name
 from mockd.matching.request import RequestPattern
-from mockd.recording.generate import recordable, stub_for
-from mockd.recording.legacy import LegacyRecorder
-from mockd.recording.process import process
-from mockd.recording.spec import OutputFormat, RecordSpec
+from mockd.recording.basics import OutputFormat
 from mockd.stubs.model import Format, ResponseDefinition, ResponseSnapshot, ServeEvent, Source, StubMapping
+
+if TYPE_CHECKING:  # the recorder's machinery is imported when first used, not with the server
+    from mockd.recording.legacy import LegacyRecorder
+    from mockd.recording.spec import RecordSpec
 
 log = logging.getLogger("mockd.recording")
 
@@ -74,14 +75,31 @@ class Recorder:
     def __init__(self, host: Host) -> None:
         self.host = host
         self.status = RecordingStatus.NEVER_STARTED
-        self.spec = RecordSpec()
+        self._spec: RecordSpec | None = None
         self.captured = 0
         self.on_capture: list[Callable[[int], None]] = []
         self.on_stop: list[Callable[[SnapshotResult], None]] = []
-        self.legacy = LegacyRecorder(host.settings) if host.settings.record_mappings else None
+        self.legacy: LegacyRecorder | None = None
+        if host.settings.record_mappings:
+            from mockd.recording.legacy import LegacyRecorder
+
+            self.legacy = LegacyRecorder(host.settings)
         self._proxy_stub_id: str | None = None
         self._events: dict[str, ServeEvent] = {}
         self._sent: dict[str, ResponseSnapshot] = {}
+
+    @property
+    def spec(self) -> RecordSpec:
+        """The current recording's spec (a default one before the first recording)."""
+        if self._spec is None:
+            from mockd.recording.spec import RecordSpec
+
+            self._spec = RecordSpec()
+        return self._spec
+
+    @spec.setter
+    def spec(self, spec: RecordSpec) -> None:
+        self._spec = spec
 
     # -- the serving path ------------------------------------------------------------------------
     def observe(self, event: ServeEvent) -> None:
@@ -91,8 +109,11 @@ class Recorder:
 
     def completed(self, event: ServeEvent, response: ResponseSnapshot) -> None:
         """Called by the edge once the answer is complete, with the whole body."""
-        if event.id in self._events:
-            self._sent[event.id] = response
+        event_id = event.request.id_if_read()  # an observed event's id was read; others need none
+        if event_id is not None and event_id in self._events:
+            from mockd.recording.generate import recordable
+
+            self._sent[event_id] = response
             if recordable(response) and self.spec.filters.accepts(event):
                 self.captured += 1
                 for listener in self.on_capture:
@@ -142,6 +163,9 @@ class Recorder:
     def take(
         self, events: Iterable[tuple[ServeEvent, ResponseSnapshot | None]], spec: RecordSpec
     ) -> SnapshotResult:
+        from mockd.recording.generate import recordable, stub_for
+        from mockd.recording.process import process
+
         stubs = [
             stub_for(event, response, spec)
             for event, response in events

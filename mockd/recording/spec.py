@@ -17,6 +17,7 @@ from typing import Any
 from mockd.errors import InvalidInput, Location
 from mockd.http import LoggedRequest
 from mockd.matching.request import RequestPattern
+from mockd.recording.basics import OutputFormat
 from mockd.stubs.codec import request_from_json
 from mockd.stubs.model import ServeEvent
 
@@ -24,11 +25,6 @@ SPEC_FIELDS = (
     "targetBaseUrl", "filters", "captureHeaders", "requestBodyPattern", "extractBodyCriteria",
     "outputFormat", "persist", "repeatsAsScenarios", "transformers", "transformerParameters",
 )  # fmt: skip
-
-
-class OutputFormat(StrEnum):
-    FULL = "FULL"
-    IDS = "IDS"
 
 
 class BodyMatcher(StrEnum):

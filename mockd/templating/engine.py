@@ -20,7 +20,6 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
 import jinja2
@@ -39,19 +38,16 @@ from mockd.templating.context import (
     RequestModel,
     UrlPath,
 )
+from mockd.templating.dialect import Dialect
 from mockd.templating.handlebars import parse, split_optimized
+from mockd.templating.hbs_ast import Mustache, Node, PathSpec, Text
 from mockd.templating.helpers import HANDLEBARS_ONLY, HELPERS
 from mockd.templating.helpers_dates import RenderableDate
 from mockd.templating.helpers_xml import XmlNode
 from mockd.templating.options import HelperConfig, Options
-from mockd.templating.runtime import RenderState
+from mockd.templating.runtime import RenderState, Scope
 from mockd.templating.sandbox import RESERVED_PREFIX, MockdSandbox, RenderBudget
 from mockd.templating.values import HelperError, RenderFailure
-
-
-class Dialect(StrEnum):
-    HANDLEBARS = "response-template"  # the WireMock transformer name
-    JINJA2 = "jinja2"
 
 
 @dataclass(frozen=True)
@@ -59,6 +55,10 @@ class _Compiled:
     prefix: str
     template: jinja2.Template | None
     suffix: str
+    # A Handlebars template made of text and plain paths only (`{"id":"{{request.query.id}}"}`, the
+    # common case): its parts, text or PathSpec, rendered without Jinja2 with the same runtime calls
+    # the compiled code makes (`_hb_path(_s, spec)`), so the output is the same.
+    parts: tuple[str | PathSpec, ...] | None = None
 
 
 STATE_NAME = RESERVED_PREFIX + "state"  # the RenderState in native Jinja2 renders (for the helpers)
@@ -127,12 +127,16 @@ class TemplateEngine:
         state = RenderState(self._config, self._helpers, model)
         previous = self._env.begin(RenderBudget(self._config.max_iterations, self._config.max_render_seconds))
         try:
-            if dialect is Dialect.HANDLEBARS:
-                ctx = compiled.template.new_context(state.bindings(model), shared=True)
+            if compiled.parts is not None:
+                scope = Scope(model)
+                text = "".join([p if isinstance(p, str) else state.path(scope, p) for p in compiled.parts])
             else:
-                variables = {**self._globals, **model, STATE_NAME: state, "vars": state.variables()}
-                ctx = compiled.template.new_context(variables, shared=True)
-            text = "".join(compiled.template.root_render_func(ctx))
+                if dialect is Dialect.HANDLEBARS:
+                    ctx = compiled.template.new_context(state.bindings(model), shared=True)
+                else:
+                    variables = {**self._globals, **model, STATE_NAME: state, "vars": state.variables()}
+                    ctx = compiled.template.new_context(variables, shared=True)
+                text = "".join(compiled.template.root_render_func(ctx))
         except RenderFailure as exc:
             raise TemplateRenderError(str(exc)) from exc
         except SecurityError as exc:
@@ -177,10 +181,25 @@ class TemplateEngine:
                 return _Compiled(source, None, "")
             nodes = parse(body, base=offset, full=source)
             jinja_source = self._compiler.compile(nodes)
-            return _Compiled(prefix, self._jinja(jinja_source, source), suffix)
+            return _Compiled(prefix, self._jinja(jinja_source, source), suffix, self._plain_parts(nodes))
         if "{{" not in source and "{%" not in source and "{#" not in source:
             return _Compiled(source, None, "")
         return _Compiled("", self._jinja(source, source, native=True), "")
+
+    def _plain_parts(self, nodes: tuple[Node, ...]) -> tuple[str | PathSpec, ...] | None:
+        """The parts of a template of text and plain paths (no helper, no block); None otherwise."""
+        parts: list[str | PathSpec] = []
+        for node in nodes:
+            if isinstance(node, Text):
+                parts.append(node.value)
+            elif isinstance(node, Mustache) and not node.call.params and not node.call.hash:
+                name = node.call.head.simple_name
+                if name is not None and name in self._helpers:
+                    return None  # `{{now}}`: a helper call
+                parts.append(node.call.head.spec)
+            else:
+                return None
+        return tuple(parts)
 
     def _jinja(self, jinja_source: str, original: str, native: bool = False) -> jinja2.Template:
         env = self._env
