@@ -79,7 +79,14 @@ def test_broken_files_are_skipped_and_located(tmp_path: Path) -> None:
     result = load_mappings(m, tmp_path)
     assert sorted(s.request.url.value for s in result.stubs) == ["/deep", "/ok"]
     problems = {p.file.name: p.error for p in result.problems}
-    assert set(problems) == {"unknown.json", "syntax.json", "bad.yaml", "empty.json", "binary.json", "dir.json"}
+    assert set(problems) == {
+        "unknown.json",
+        "syntax.json",
+        "bad.yaml",
+        "empty.json",
+        "binary.json",
+        "dir.json",
+    }
     assert "directory named like a stub file" in str(problems["dir.json"])
     assert problems["unknown.json"].pointer == "/request/urlx"
     assert problems["unknown.json"].location.file is not None

@@ -41,7 +41,11 @@ def cli_reference() -> str:
             env = f"`{param.envvar}`" if isinstance(param.envvar, str) else ""
             if param.required:
                 default = "required"
-            elif param.is_flag or not isinstance(param.default, str | int | float | Path) or param.default == "":
+            elif (
+                param.is_flag
+                or not isinstance(param.default, str | int | float | Path)
+                or param.default == ""
+            ):
                 default = ""
             else:
                 default = f"`{param.default}`"
