@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -33,3 +35,18 @@ def server(root: Path) -> Iterator[EmbeddedServer]:
 def http(server: EmbeddedServer) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=server.url, timeout=10.0) as client:
         yield client
+
+
+Start = Callable[..., AbstractContextManager[tuple[EmbeddedServer, httpx.Client]]]
+
+
+@pytest.fixture
+def start(root: Path) -> Start:
+    """`with start(**settings) as (server, http):` a mockd on `root` with these settings, on port 0."""
+
+    @contextmanager
+    def running(**settings: Any) -> Iterator[tuple[EmbeddedServer, httpx.Client]]:
+        with serve(root, **settings) as server, httpx.Client(base_url=server.url, timeout=10.0) as http:
+            yield server, http
+
+    return running
