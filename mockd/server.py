@@ -233,6 +233,13 @@ def _split_host(value: str) -> tuple[str, int | None]:
 # -- blocking entry point --------------------------------------------------------------------------
 
 
+def start_failure(settings: Settings, exc: MockdError | OSError) -> str:
+    """What to print when the server cannot start: the stub problem, or the address it cannot bind."""
+    if isinstance(exc, OSError):
+        return f"cannot listen on {settings.bind_address}:{settings.port}: {exc.strerror}"
+    return str(exc)
+
+
 async def serve_forever(settings: Settings, on_ready: Callable[[MockdServer], None] | None = None) -> int:
     server = MockdServer(settings)
     stop = asyncio.Event()
@@ -243,14 +250,8 @@ async def serve_forever(settings: Settings, on_ready: Callable[[MockdServer], No
             loop.add_signal_handler(sig, stop.set)
     try:
         await server.start()
-    except MockdError as exc:
-        print(f"mockd: {exc}", file=sys.stderr)
-        return 1
-    except OSError as exc:
-        print(
-            f"mockd: cannot listen on {settings.bind_address}:{settings.port}: {exc.strerror}",
-            file=sys.stderr,
-        )
+    except (MockdError, OSError) as exc:
+        print(f"mockd: {start_failure(settings, exc)}", file=sys.stderr)
         return 1
     gc.freeze()  # a server process: what start-up made (modules, stubs) is never scanned by the GC again
     if on_ready is not None:

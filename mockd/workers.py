@@ -32,7 +32,7 @@ from typing import Any
 
 from mockd.config import Settings
 from mockd.errors import MockdError
-from mockd.server import MockdServer
+from mockd.server import MockdServer, start_failure
 
 START_TIMEOUT = 120.0
 STOP_TIMEOUT = 10.0
@@ -173,14 +173,8 @@ def run_workers(settings: Settings, on_ready: Callable[[WorkersReady], None] | N
     """Blocking: serve with `settings.workers` processes; returns the exit status for the CLI."""
     try:
         reserved = reuseport_socket(settings.bind_address, settings.port)
-    except MockdError as exc:
-        print(f"mockd: {exc}", file=sys.stderr)
-        return 1
-    except OSError as exc:
-        print(
-            f"mockd: cannot listen on {settings.bind_address}:{settings.port}: {exc.strerror}",
-            file=sys.stderr,
-        )
+    except (MockdError, OSError) as exc:
+        print(f"mockd: {start_failure(settings, exc)}", file=sys.stderr)
         return 1
     port = int(reserved.getsockname()[1])
     settings = replace(settings, port=port)

@@ -30,6 +30,12 @@ class UpstreamServer:
         self.runner = web.AppRunner(app, access_log=None)
         self.port = 0
 
+    def __enter__(self) -> UpstreamServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
     def start(self) -> UpstreamServer:
         self.thread.start()
         asyncio.run_coroutine_threadsafe(self._start(), self.loop).result(START_TIMEOUT)

@@ -84,8 +84,5 @@ def make_app() -> web.Application:
 
 @pytest.fixture
 def upstream() -> Iterator[UpstreamServer]:
-    server = UpstreamServer(make_app()).start()
-    try:
+    with UpstreamServer(make_app()) as server:
         yield server
-    finally:
-        server.stop()
