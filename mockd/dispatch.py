@@ -8,16 +8,15 @@ the returned Plan: waits the delay, proxies, writes the bytes or injects the fau
 from __future__ import annotations
 
 import base64
-import math
 import mimetypes
 import os
-import random
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 from mockd import jsontext
 from mockd.config import Settings
+from mockd.delays import delay_for
 from mockd.errors import MockdError
 from mockd.http import LoggedRequest
 from mockd.loader import resolve_under
@@ -25,8 +24,6 @@ from mockd.notmatched import report
 from mockd.scenarios import Scenarios
 from mockd.stubs.model import (
     ChunkedDribble,
-    DelayKind,
-    DelaySpec,
     Fault,
     GlobalSettings,
     Headers,
@@ -54,8 +51,11 @@ class ProxyPlan:
     stub_headers: Headers = ()
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Plan:
+    """What the edge does for one request. Not changed once made (a static stub's plan serves every
+    request); not frozen only because a frozen dataclass is 3x slower to make, once per request."""
+
     status: int
     headers: Headers = ()
     body: bytes = b""
@@ -65,6 +65,10 @@ class Plan:
     fault: Fault | None = None
     proxy: ProxyPlan | None = None
     gzip: bool = True
+    # Derived data of `headers` the edge may keep (faults.py: the prepared headers), shared by the plans
+    # of one templated stub, whose headers are the same object request after request. What is kept
+    # there names the headers object it was derived from, so a plan with other headers never uses it.
+    header_memo: dict[str, Any] | None = field(default=None, compare=False, repr=False)
     # Derived data the edge may keep with a plan (faults.py: the prepared headers, the gzipped body).
     # A static stub's plan is made once and reused for every request, so what is kept here is too.
     # Not an init field: `dataclasses.replace` (other headers, a delay) starts with an empty one.
@@ -129,6 +133,8 @@ def render(state: State, stub: StubMapping, req: LoggedRequest) -> Plan:
     if dialect is None and not rd.is_proxy and rd.body_file_name is None:
         plan = static_plan(state, stub)
         return plan if not delay else replace(plan, delay_ms=delay)
+    if dialect is not None and not rd.is_proxy:
+        return _templated(state, stub, req, dialect, delay)
     return _render(state, stub, req, dialect, delay)
 
 
@@ -138,9 +144,8 @@ def static_plan(state: State, stub: StubMapping) -> Plan:
     object. An edited or reloaded stub is a new object, so it gets a new plan; so do new settings."""
     settings = state.settings
     kept = state.store.prepared.get(stub.id)
-    if kept is not None and kept[0] is stub and kept[1] is settings:
-        plan: Plan = kept[2]
-        return plan
+    if kept is not None and kept[0] is stub and kept[1] is settings and isinstance(kept[2], Plan):
+        return kept[2]
     plan = _render(state, stub, None, None, 0.0)
     state.store.prepared[stub.id] = (stub, settings, plan)
     return plan
@@ -150,7 +155,6 @@ def _render(
     state: State, stub: StubMapping, req: LoggedRequest | None, dialect: Dialect | None, delay: float
 ) -> Plan:
     rd = stub.response
-    settings = state.settings
     try:
         if rd.is_proxy:
             assert req is not None
@@ -158,35 +162,104 @@ def _render(
         model: dict[str, Any] | None = None
         if dialect is not None:
             assert req is not None
-            model = _request_model(req, stub)
-        headers = list(_headers(state, rd.headers, dialect, model))
+            model = _request_model(state, req, stub)
+        headers = (*_headers(state, rd.headers, dialect, model), *_stub_ids(stub))
         body = _body(state, rd, dialect, model)
         status = _status(state, rd, dialect, model)
     except MockdError as exc:
-        return Plan(500, ((("Content-Type", TEXT_PLAIN),)), str(exc.detail).encode(), delay_ms=delay)
-    headers.append(("Matched-Stub-Id", stub.id))
-    if stub.name:
-        headers.append(("Matched-Stub-Name", stub.name.encode("ascii", "replace").decode("ascii")))
-    gzip_ok = not settings.disable_gzip and not any(
-        k.lower() == "content-encoding" and v.lower() == "none" for k, v in rd.headers
-    )
+        return _failed(exc, delay)
     return Plan(
         status,
-        tuple(headers),
+        headers,
         body,
         rd.status_message,
         delay,
         rd.chunked_dribble,
         rd.fault,
-        gzip=gzip_ok,
+        gzip=_gzip_ok(rd, state.settings),
     )
 
 
-def _request_model(req: LoggedRequest, stub: StubMapping) -> dict[str, Any]:
-    from mockd.templating.context import request_model  # loaded with the first templated stub
+def _failed(exc: MockdError, delay: float) -> Plan:
+    return Plan(500, ((("Content-Type", TEXT_PLAIN),)), str(exc.detail).encode(), delay_ms=delay)
 
+
+def _stub_ids(stub: StubMapping) -> Headers:
+    if not stub.name:
+        return (("Matched-Stub-Id", stub.id),)
+    name = stub.name.encode("ascii", "replace").decode("ascii")
+    return (("Matched-Stub-Id", stub.id), ("Matched-Stub-Name", name))
+
+
+def _gzip_ok(rd: ResponseDefinition, settings: Settings) -> bool:
+    return not settings.disable_gzip and not any(
+        k.lower() == "content-encoding" and v.lower() == "none" for k, v in rd.headers
+    )
+
+
+@dataclass(frozen=True)
+class _Recipe:
+    """What a templated stub's answer keeps from one request to the next: made on first use and kept
+    in the store for that stub object and those settings, as a static plan is."""
+
+    dialect: Dialect
+    headers: Headers  # the answer's headers, Matched-Stub-* included, when no header value is a template
+    templated_headers: bool  # else: the stub's headers are rendered per request, then `ids` added
+    ids: Headers
+    body: str | None  # `body`, or `jsonBody` serialised once; None: the body comes from elsewhere
+    gzip: bool
+    header_memo: dict[str, Any] = field(default_factory=dict, compare=False)
+
+
+def _recipe(state: State, stub: StubMapping, dialect: Dialect) -> _Recipe:
+    settings = state.settings
+    kept = state.store.prepared.get(stub.id)
+    recipe = kept[2] if kept is not None and kept[0] is stub and kept[1] is settings else None
+    if isinstance(recipe, _Recipe) and recipe.dialect is dialect:
+        return recipe
+    rd = stub.response
+    body = rd.body
+    if body is None and rd.json_body is not None:
+        body = jsontext.dumps_compact(rd.json_body)
+    ids = _stub_ids(stub)
+    templated = any(is_template(v, dialect) for _, v in rd.headers)
+    recipe = _Recipe(dialect, (*rd.headers, *ids), templated, ids, body, _gzip_ok(rd, settings))
+    state.store.prepared[stub.id] = (stub, settings, recipe)
+    return recipe
+
+
+def _templated(state: State, stub: StubMapping, req: LoggedRequest, dialect: Dialect, delay: float) -> Plan:
+    """The answer of a templated (not proxying) stub: what `_render` makes of it, faster."""
+    recipe = _recipe(state, stub, dialect)
+    rd = stub.response
+    try:
+        model = _request_model(state, req, stub)
+        headers = recipe.headers
+        if recipe.templated_headers:
+            headers = (*_headers(state, rd.headers, dialect, model), *recipe.ids)
+        if recipe.body is not None:
+            body = _template(state, recipe.body, dialect, model).encode("utf-8")
+        else:
+            body = _body(state, rd, dialect, model)
+        status = rd.status if rd.status_template is None else _status(state, rd, dialect, model)
+    except MockdError as exc:
+        return _failed(exc, delay)
+    return Plan(
+        status,
+        headers,
+        body,
+        rd.status_message,
+        delay,
+        rd.chunked_dribble,
+        rd.fault,
+        gzip=recipe.gzip,
+        header_memo=recipe.header_memo,
+    )
+
+
+def _request_model(state: State, req: LoggedRequest, stub: StubMapping) -> dict[str, Any]:
     params = stub.response.transformer_parameters or {}
-    return request_model(req, path_params=stub.request.url.path_params(req), parameters=params)
+    return state.engine.model(req, path_params=stub.request.url.path_params(req), parameters=params)
 
 
 def _status(
@@ -203,13 +276,22 @@ def _status(
     return int(text)
 
 
+def is_template(text: str, dialect: Dialect) -> bool:
+    """Whether `text` has anything to render: else it is served as it is, without the engine."""
+    if "{{" in text:
+        return True
+    return dialect is Dialect.JINJA2 and ("{%" in text or "{#" in text)
+
+
 def _headers(
     state: State, headers: Headers, dialect: Dialect | None, model: Mapping[str, Any] | None
 ) -> Headers:
     if dialect is None or model is None:
         return headers
     engine = state.engine
-    return tuple((k, _one_line(engine.render(v, dialect, model)) if "{" in v else v) for k, v in headers)
+    return tuple(
+        (k, _one_line(engine.render(v, dialect, model)) if is_template(v, dialect) else v) for k, v in headers
+    )
 
 
 _CONTROL = {c: " " for c in (*range(0x00, 0x09), *range(0x0A, 0x20), 0x7F)}
@@ -247,7 +329,7 @@ def _body(
 
 
 def _template(state: State, text: str, dialect: Dialect | None, model: Mapping[str, Any] | None) -> str:
-    if dialect is None or model is None or ("{{" not in text and "{%" not in text):
+    if dialect is None or model is None or not is_template(text, dialect):
         return text
     return state.engine.render(text, dialect, model)
 
@@ -258,7 +340,7 @@ def _proxy_plan(
     rd = stub.response
     model = None
     if dialect is not None:
-        model = _request_model(req, stub)
+        model = _request_model(state, req, stub)
     base = _template(state, rd.proxy_base_url or "", dialect, model).strip().rstrip("/")
     url = req.url
     prefix = rd.proxy_url_prefix_to_remove
@@ -274,34 +356,6 @@ def _proxy_plan(
         fault=rd.fault,
         proxy=ProxyPlan(base + url, req.method, (*headers, *extra), req.body, rd.headers),
     )
-
-
-# -- delays ----------------------------------------------------------------------------------------
-
-
-def sample(spec: DelaySpec, rng: random.Random | None = None) -> float:
-    """One delay in whole milliseconds. Uniform bounds are inclusive; a lognormal value above `maxValue`
-    is drawn again, up to 10 times, then capped (WireMock 3.13)."""
-    r = rng or random
-    if spec.kind is DelayKind.FIXED:
-        return float(spec.milliseconds)
-    if spec.kind is DelayKind.UNIFORM:
-        return float(r.randint(spec.lower, spec.upper))
-    value = spec.median * math.exp(spec.sigma * r.gauss(0.0, 1.0))
-    if spec.max_value is not None:
-        for _ in range(10):
-            if value <= spec.max_value:
-                break
-            value = spec.median * math.exp(spec.sigma * r.gauss(0.0, 1.0))
-        value = min(value, spec.max_value)
-    return float(round(value))
-
-
-def delay_for(rd: ResponseDefinition, gs: GlobalSettings, rng: random.Random | None = None) -> float:
-    """A stub's fixed delay replaces the global one, its distribution the global one; the two add up."""
-    fixed = rd.fixed_delay_ms if rd.fixed_delay_ms is not None else (gs.fixed_delay_ms or 0)
-    dist = rd.delay_distribution or gs.delay_distribution
-    return float(fixed) + (sample(dist, rng) if dist is not None else 0.0)
 
 
 # -- unmatched -------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from aiohttp import web
 from aiohttp.abc import AbstractStreamWriter
 
 from mockd.dispatch import Plan
-from mockd.stubs.model import ChunkedDribble, Fault
+from mockd.stubs.model import ChunkedDribble, Fault, Headers
 
 # Headers mockd computes itself; a stub that sets them is overridden by what is actually sent.
 _FRAMING = {"content-length", "transfer-encoding"}
@@ -59,10 +59,12 @@ def _build(
 
 @dataclass(frozen=True)
 class _Prepared:
-    """What deliver derives from a plan's headers, once per plan (kept in `plan.memo`)."""
+    """What deliver derives from a plan's headers: once per plan (kept in `plan.memo`), or once per
+    templated stub (in `plan.header_memo`, naming the headers object it was made from)."""
 
-    headers: tuple[tuple[str, str], ...]  # without framing headers and `Content-Encoding: none`
-    may_gzip: bool  # the body may be gzipped for a client that accepts it
+    source: Headers  # the plan headers this was derived from
+    headers: Headers  # without framing headers and `Content-Encoding: none`
+    may_gzip: bool  # a non-empty body may be gzipped for a client that accepts it
     explicit_type: bool  # the stub set Content-Type (else aiohttp's default is dropped)
 
 
@@ -71,9 +73,19 @@ def _prepare(plan: Plan) -> _Prepared:
     stub_encoding = next((v for k, v in headers if k.lower() == "content-encoding"), None)
     if stub_encoding is not None and stub_encoding.lower() == "none":
         headers = [(k, v) for k, v in headers if k.lower() != "content-encoding"]
-    may_gzip = plan.gzip and bool(plan.body) and stub_encoding is None
+    may_gzip = plan.gzip and stub_encoding is None
     explicit = any(k.lower() == "content-type" for k, _ in headers)
-    return _Prepared(tuple(headers), may_gzip, explicit)
+    return _Prepared(plan.headers, tuple(headers), may_gzip, explicit)
+
+
+def _prepared(plan: Plan) -> _Prepared:
+    memo = plan.header_memo
+    if memo is None:
+        memo = plan.memo
+    found: _Prepared | None = memo.get("prepared")
+    if found is None or found.source is not plan.headers:
+        found = memo["prepared"] = _prepare(plan)
+    return found
 
 
 def accepts_gzip(request: web.BaseRequest) -> bool:
@@ -91,12 +103,10 @@ async def deliver(request: web.BaseRequest, plan: Plan) -> web.StreamResponse:
         await asyncio.sleep(plan.delay_ms / 1000.0)
     if plan.fault is not None:
         await inject(request, plan.fault)
-    prepared: _Prepared | None = plan.memo.get("prepared")
-    if prepared is None:
-        prepared = plan.memo["prepared"] = _prepare(plan)
+    prepared = _prepared(plan)
     body = plan.body
     headers = prepared.headers
-    if prepared.may_gzip and request.method != "HEAD" and accepts_gzip(request):
+    if prepared.may_gzip and body and request.method != "HEAD" and accepts_gzip(request):
         gzipped: bytes | None = plan.memo.get("gzipped")
         if gzipped is None:
             gzipped = plan.memo["gzipped"] = gzip.compress(body, compresslevel=GZIP_MIN_LEVEL)

@@ -1,7 +1,8 @@
 """Functional tests of the paths made fast for the benchmark (not timed: bench/ measures speed).
 
 - static answers are prepared once per stub object and kept in the store; an edit, a reload or other
-  settings make a new one; templated, proxied and body-file answers are never kept;
+  settings make a new one; templated, proxied and body-file answers are never kept (a templated stub
+  keeps what does not depend on the request: its fixed headers, its serialised jsonBody);
 - the near-miss search of a large store pre-ranks indexed urls (KeyIndex) and still finds the closest stub;
 - the bit-parallel edit distance equals the textbook one;
 - request ids are made when first read, stay stable, and the journal finds events by them;
@@ -22,7 +23,7 @@ from support import stub
 
 from mockd.config import Settings
 from mockd.core import Mockd
-from mockd.dispatch import dispatch, static_plan
+from mockd.dispatch import Plan, dispatch, static_plan
 from mockd.embedded import EmbeddedServer
 from mockd.http import LoggedRequest
 from mockd.journal import Journal
@@ -129,7 +130,48 @@ def test_templated_answers_are_rendered_per_request(tmp_path: Path) -> None:
     )
     assert dispatch(core, _get("/t?n=1")).plan.body == b"1"
     assert dispatch(core, _get("/t?n=2")).plan.body == b"2"
-    assert core.store.prepared == {}
+    assert not any(isinstance(kept[2], Plan) for kept in core.store.prepared.values())
+
+
+def test_a_templated_stub_keeps_only_what_does_not_depend_on_the_request(tmp_path: Path) -> None:
+    core = _core(tmp_path)
+    added = core.add_stub(
+        stub_from_json(
+            {
+                "name": "named {{request.query.n}}",
+                "request": {"urlPath": "/t"},
+                "response": {
+                    "status": 201,
+                    "headers": {"X-Fixed": "{not a template", "Content-Type": "application/json"},
+                    "jsonBody": {"n": "{{request.query.n}}", "list": [1, 2.50]},
+                    "transformers": ["response-template"],
+                },
+            }
+        )
+    )
+    one, two = (dispatch(core, _get(f"/t?n={n}")).plan for n in (1, 2))
+    assert (one.status, one.body, two.body) == (201, b'{"n":"1","list":[1,2.5]}', b'{"n":"2","list":[1,2.5]}')
+    ids = (("Matched-Stub-Id", added.id), ("Matched-Stub-Name", "named {{request.query.n}}"))
+    assert one.headers == (("X-Fixed", "{not a template"), ("Content-Type", "application/json"), *ids)
+    assert one.headers is two.headers and one.header_memo is two.header_memo is not None  # made once
+
+    edited = core.edit_stub(
+        stub_from_json(
+            {
+                "id": added.id,
+                "request": {"urlPath": "/t"},
+                "response": {
+                    "headers": {"X-N": "n={{request.query.n}}"},
+                    "body": "b{{request.query.n}}",
+                    "transformers": ["response-template"],
+                },
+            }
+        )
+    )
+    three, four = (dispatch(core, _get(f"/t?n={n}")).plan for n in (3, 4))
+    assert (three.status, three.body, four.body) == (200, b"b3", b"b4")
+    assert three.headers == (("X-N", "n=3"), ("Matched-Stub-Id", edited.id))
+    assert four.headers == (("X-N", "n=4"), ("Matched-Stub-Id", edited.id))
 
 
 def test_body_files_are_read_when_served(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ native Jinja2 templates can write `request.query.id`, `request.headers['X-Id']`)
 from __future__ import annotations
 
 import types
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
@@ -110,9 +110,13 @@ class HeaderMap(Printable, Mapping[str, ListOrSingle]):
 
     __slots__ = ("_names", "_values")
 
-    def __init__(self, values: Mapping[str, list[str]], names: Mapping[str, str]) -> None:
+    def __init__(
+        self, values: Mapping[str, list[str]], names: Mapping[str, str] | Callable[[], Mapping[str, str]]
+    ) -> None:
         self._values = values  # lower-case name -> values
-        self._names = names  # lower-case name -> name as sent
+        # lower-case name -> name as sent; or what makes it, called when first needed (only to list
+        # the names: `{{request.headers.X-Id}}` does not)
+        self._names = names
 
     def __getitem__(self, key: str) -> ListOrSingle:
         values = self._values.get(key.lower()) if isinstance(key, str) else None
@@ -121,13 +125,17 @@ class HeaderMap(Printable, Mapping[str, ListOrSingle]):
         return ListOrSingle(values)
 
     def __iter__(self) -> Iterator[str]:
-        return iter(sorted((self._names.get(k, k) for k in self._values), key=str.lower))
+        names = self._names
+        if callable(names):
+            names = self._names = names()
+        return iter(sorted((names.get(k, k) for k in self._values), key=str.lower))
 
     def __len__(self) -> int:
         return len(self._values)
 
     def hb_get(self, key: str | int) -> Any:
-        return self.get(str(key))
+        values = self._values.get(str(key).lower())
+        return None if values is None else ListOrSingle(values)
 
     def __str__(self) -> str:
         return "{" + ", ".join(f"{k}={self[k]}" for k in self) + "}"
@@ -210,30 +218,22 @@ class RequestModel(Printable, Mapping[str, Any]):
         return value
 
     def _compute(self, key: str) -> Any:
+        compute = _COMPUTE.get(key)
+        if compute is None:
+            raise KeyError(key)
+        return compute(self)
+
+    def _path(self) -> UrlPath:
+        path: UrlPath = self._cache.setdefault("path", UrlPath(self._req.path, self._path_params))
+        return path
+
+    def _client_ip(self) -> str:  # WireMock's template model shows the whole X-Forwarded-For value
         req = self._req
-        if key in ("path", "pathSegments"):
-            return self._cache.setdefault("path", UrlPath(req.path, self._path_params))
-        if key == "method":
-            return RequestMethod(req.method)
-        if key in _SIMPLE:
-            return getattr(req, _SIMPLE[key])
-        if key == "body":
-            return req.body_text or ""
-        if key == "binary":
-            return is_binary(req.content_type)
-        if key == "clientIp":  # WireMock's template model shows the whole X-Forwarded-For value
-            return req.header("X-Forwarded-For") or req.socket_ip
-        if key == "headers":
-            return HeaderMap(req.header_map, req.header_names)
-        if key == "query":
-            return {k: ListOrSingle(v) for k, v in req.query_params.items()}
-        if key == "cookies":
-            return {k: ListOrSingle(v) for k, v in req.cookies.items()}
-        if key == "parts":
-            return self._parts()
-        if key == "requestLine":
-            return RequestLineModel(self)
-        raise KeyError(key)
+        return req.header("X-Forwarded-For") or req.socket_ip
+
+    def _headers(self) -> HeaderMap:
+        req = self._req
+        return HeaderMap(req.header_map, lambda: req.header_names)
 
     def _parts(self) -> dict[str, PartModel]:
         req = self._req
@@ -259,19 +259,19 @@ class RequestModel(Printable, Mapping[str, Any]):
         return len(self._KEYS)
 
     def hb_get(self, key: str | int) -> Any:
+        if not isinstance(key, str):
+            return None
         cache = self._cache
         if key in cache:
             return cache[key]
-        if key not in _REQUEST_KEYS:
+        compute = _COMPUTE.get(key)
+        if compute is None:
             return None
-        value = cache[key] = self._compute(str(key))
+        value = cache[key] = compute(self)
         return value
 
     def __str__(self) -> str:
         return f"RequestTemplateModel[{self._req.method} {self._req.url}]"
-
-
-_REQUEST_KEYS = frozenset(RequestModel._KEYS)
 
 
 class RequestLineModel(Mapping[str, Any]):
@@ -312,6 +312,26 @@ class RequestLineModel(Mapping[str, Any]):
 
     def __str__(self) -> str:
         return "RequestLine"
+
+
+def _attribute(name: str) -> Callable[[RequestModel], Any]:
+    return lambda model: getattr(model._req, name)
+
+
+_COMPUTE: dict[str, Callable[[RequestModel], Any]] = {
+    "path": RequestModel._path,
+    "pathSegments": RequestModel._path,
+    "method": lambda model: RequestMethod(model._req.method),
+    **{key: _attribute(name) for key, name in _SIMPLE.items()},
+    "body": lambda model: model._req.body_text or "",
+    "binary": lambda model: is_binary(model._req.content_type),
+    "clientIp": RequestModel._client_ip,
+    "headers": RequestModel._headers,
+    "query": lambda model: {k: ListOrSingle(v) for k, v in model._req.query_params.items()},
+    "cookies": lambda model: {k: ListOrSingle(v) for k, v in model._req.cookies.items()},
+    "parts": RequestModel._parts,
+    "requestLine": RequestLineModel,
+}
 
 
 def java_numbers(value: Any) -> Any:

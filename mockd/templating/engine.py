@@ -14,6 +14,7 @@ Compiled templates are kept in a bounded LRU cache. Output is limited (10 MB by 
 
 from __future__ import annotations
 
+import contextlib
 import pathlib
 import socket
 import threading
@@ -37,17 +38,18 @@ from mockd.templating.context import (
     RequestMethod,
     RequestModel,
     UrlPath,
+    request_model,
 )
 from mockd.templating.dialect import Dialect
 from mockd.templating.handlebars import parse, split_optimized
-from mockd.templating.hbs_ast import Mustache, Node, PathSpec, Text
+from mockd.templating.hbs_ast import Mustache, Node, Text
 from mockd.templating.helpers import HANDLEBARS_ONLY, HELPERS
 from mockd.templating.helpers_dates import RenderableDate
 from mockd.templating.helpers_xml import XmlNode
 from mockd.templating.options import HelperConfig, Options
-from mockd.templating.runtime import RenderState, Scope
+from mockd.templating.runtime import RenderState, RootPath
 from mockd.templating.sandbox import RESERVED_PREFIX, MockdSandbox, RenderBudget
-from mockd.templating.values import HelperError, RenderFailure
+from mockd.templating.values import HelperError, RenderFailure, to_text
 
 
 @dataclass(frozen=True)
@@ -56,9 +58,9 @@ class _Compiled:
     template: jinja2.Template | None
     suffix: str
     # A Handlebars template made of text and plain paths only (`{"id":"{{request.query.id}}"}`, the
-    # common case): its parts, text or PathSpec, rendered without Jinja2 with the same runtime calls
-    # the compiled code makes (`_hb_path(_s, spec)`), so the output is the same.
-    parts: tuple[str | PathSpec, ...] | None = None
+    # common case): its parts, text or RootPath, rendered without Jinja2 or a RenderState; the output is
+    # what the compiled code (`_hb_path(_s, spec)`) makes of the same paths (tests/test_perf_paths.py).
+    parts: tuple[str | RootPath, ...] | None = None
 
 
 STATE_NAME = RESERVED_PREFIX + "state"  # the RenderState in native Jinja2 renders (for the helpers)
@@ -109,13 +111,16 @@ class TemplateEngine:
         self._lock = threading.Lock()
 
     # -- public API ------------------------------------------------------------------------------
+    model = staticmethod(request_model)  # the model of one request (for callers that import only this)
+
     def check(self, source: str, dialect: Dialect) -> None:
         """Raise TemplateError (with line and column) if `source` does not parse."""
         self._compiled(source, Dialect(dialect))
 
     def render(self, source: str, dialect: Dialect, model: Mapping[str, Any]) -> str:
         """Render; TemplateRenderError on a failure. Helper errors render inline as `[ERROR: ...]`."""
-        dialect = Dialect(dialect)
+        if type(dialect) is not Dialect:
+            dialect = Dialect(dialect)
         try:
             compiled = self._compiled(source, dialect)
         except TemplateError as exc:
@@ -124,19 +129,11 @@ class TemplateEngine:
             raise TemplateRenderError(where + exc.detail) from exc
         if compiled.template is None:
             return compiled.prefix
-        state = RenderState(self._config, self._helpers, model)
-        previous = self._env.begin(RenderBudget(self._config.max_iterations, self._config.max_render_seconds))
         try:
             if compiled.parts is not None:
-                scope = Scope(model)
-                text = "".join([p if isinstance(p, str) else state.path(scope, p) for p in compiled.parts])
+                text = "".join([p if isinstance(p, str) else to_text(p.get(model)) for p in compiled.parts])
             else:
-                if dialect is Dialect.HANDLEBARS:
-                    ctx = compiled.template.new_context(state.bindings(model), shared=True)
-                else:
-                    variables = {**self._globals, **model, STATE_NAME: state, "vars": state.variables()}
-                    ctx = compiled.template.new_context(variables, shared=True)
-                text = "".join(compiled.template.root_render_func(ctx))
+                text = self._run_jinja(compiled.template, dialect, model)
         except RenderFailure as exc:
             raise TemplateRenderError(str(exc)) from exc
         except SecurityError as exc:
@@ -147,12 +144,23 @@ class TemplateEngine:
             raise TemplateRenderError(f"{type(exc).__name__}: {exc}") from exc
         except (TypeError, ValueError, AttributeError) as exc:
             raise TemplateRenderError(f"{type(exc).__name__}: {exc}") from exc
-        finally:
-            self._env.end(previous)
         text = compiled.prefix + text + compiled.suffix
         if len(text) > self._config.max_output:
             raise TemplateRenderError(f"template output is larger than {self._config.max_output} characters")
         return text
+
+    def _run_jinja(self, template: jinja2.Template, dialect: Dialect, model: Mapping[str, Any]) -> str:
+        state = RenderState(self._config, self._helpers, model)
+        previous = self._env.begin(RenderBudget(self._config.max_iterations, self._config.max_render_seconds))
+        try:
+            if dialect is Dialect.HANDLEBARS:
+                ctx = template.new_context(state.bindings(model), shared=True)
+            else:
+                variables = {**self._globals, **model, STATE_NAME: state, "vars": state.variables()}
+                ctx = template.new_context(variables, shared=True)
+            return "".join(template.root_render_func(ctx))
+        finally:
+            self._env.end(previous)
 
     def clear_cache(self) -> None:
         with self._lock:
@@ -161,11 +169,11 @@ class TemplateEngine:
     # -- compilation -----------------------------------------------------------------------------
     def _compiled(self, source: str, dialect: Dialect) -> _Compiled:
         key = (dialect, source)
-        with self._lock:
-            found = self._cache.get(key)
-            if found is not None:
+        found = self._cache.get(key)  # one C call: atomic, as is move_to_end (the lock guards the rest)
+        if found is not None:
+            with contextlib.suppress(KeyError):  # evicted by another thread meanwhile: served all the same
                 self._cache.move_to_end(key)
-                return found
+            return found
         compiled = self._compile(source, dialect)
         if self._cache_size:
             with self._lock:
@@ -186,9 +194,9 @@ class TemplateEngine:
             return _Compiled(source, None, "")
         return _Compiled("", self._jinja(source, source, native=True), "")
 
-    def _plain_parts(self, nodes: tuple[Node, ...]) -> tuple[str | PathSpec, ...] | None:
+    def _plain_parts(self, nodes: tuple[Node, ...]) -> tuple[str | RootPath, ...] | None:
         """The parts of a template of text and plain paths (no helper, no block); None otherwise."""
-        parts: list[str | PathSpec] = []
+        parts: list[str | RootPath] = []
         for node in nodes:
             if isinstance(node, Text):
                 parts.append(node.value)
@@ -196,7 +204,7 @@ class TemplateEngine:
                 name = node.call.head.simple_name
                 if name is not None and name in self._helpers:
                     return None  # `{{now}}`: a helper call
-                parts.append(node.call.head.spec)
+                parts.append(RootPath.of(node.call.head.spec))
             else:
                 return None
         return tuple(parts)

@@ -100,6 +100,30 @@ def _chain(value: Any, segments: Sequence[Any]) -> tuple[bool, Any]:
     return True, current
 
 
+@dataclass(frozen=True, slots=True)
+class RootPath:
+    """A plain path (`{{request.query.id}}`) looked up in the root context of a fresh render, without a
+    RenderState: what `RenderState.get(Scope(model), spec)` returns while nothing is assigned yet (the
+    root context has no parent, no extended data, and the shared data is only `root`)."""
+
+    segments: tuple[Any, ...]
+    local: bool  # `this.x`: the model only
+    above_root: bool  # `../x`, `..`: there is nothing above the root
+
+    @classmethod
+    def of(cls, spec: PathSpec) -> RootPath:
+        flags, parents, *segments = spec
+        return cls(tuple(segments), bool(flags & LOCAL), bool(flags & PARENT_MODEL or parents))
+
+    def get(self, model: Any) -> Any:
+        if self.above_root:
+            return None
+        found, value = _chain(model, self.segments)
+        if found or self.local:
+            return value
+        return _chain({"root": model}, self.segments)[1]
+
+
 class RenderState:
     """One per render; its bound methods are the `_hb_*` functions of generated code (see `bindings`)."""
 
@@ -302,4 +326,4 @@ def is_iterable(value: Any) -> bool:
     return isinstance(value, list | tuple) or hasattr(value, "is_collection_empty")
 
 
-__all__ = ["RenderState", "Scope", "is_empty", "is_iterable", "resolve"]
+__all__ = ["RenderState", "RootPath", "Scope", "is_empty", "is_iterable", "resolve"]

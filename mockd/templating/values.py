@@ -82,6 +82,8 @@ def to_text(value: Any) -> str:
         return ""
     if type(value) is str:
         return value
+    if type(value) is ListOrSingle and value and type(value[0]) is str:  # a query or header value
+        return str(value[0])
     if isinstance(value, Printable):
         return str(value)
     return _java_str(value)

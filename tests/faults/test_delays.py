@@ -16,7 +16,7 @@ import aiohttp
 import httpx
 import pytest
 
-from mockd.dispatch import delay_for, sample
+from mockd.delays import delay_for, sample
 from mockd.embedded import EmbeddedServer
 from mockd.stubs.codec import delay_from_json, response_from_json, settings_from_json
 from mockd.stubs.model import DelayKind, DelaySpec
