@@ -37,6 +37,7 @@ class Settings:
     proxy_all: str | None = None
     preserve_host_header: bool = False
     proxy_timeout_ms: int = 300_000
+    webhook_concurrency: int = 10  # webhooks sent at the same time (WireMock's --webhook-threadpool-size)
     record_mappings: bool = False
     match_headers: tuple[str, ...] = ()
     record_format: str = "json"  # json | yaml: files written by the recorders

@@ -33,6 +33,7 @@ from mockd.http import LoggedRequest
 from mockd.limits import GuardedServer
 from mockd.stubs.model import ResponseSnapshot, Timing
 from mockd.upstream import Upstream, UpstreamError
+from mockd.webhooks import Webhooks
 
 if TYPE_CHECKING:
     from mockd.watch import Watcher  # watchdog is imported only when watching
@@ -45,6 +46,7 @@ class MockdServer:
         self.settings = settings
         self.core = core or Mockd(settings)
         self.upstream = Upstream(settings.proxy_timeout_ms, settings.preserve_host_header)
+        self.webhooks = Webhooks(self.core, self.upstream, settings.webhook_concurrency)
         self._server: asyncio.AbstractServer | None = None
         self._web: web.Server | None = None
         self.port: int = 0
@@ -95,6 +97,7 @@ class MockdServer:
                 await self._web.shutdown(1.0)
             await self._server.wait_closed()
             self._server = None
+        await self.webhooks.close()
         await self.upstream.close()
         self.stopped.set()
 
@@ -157,6 +160,7 @@ class MockdServer:
             response = await deliver(request, plan)
         except ConnectionClosed:
             self.core.journal.complete(outcome.event, ResponseSnapshot(0, (), b"", plan.fault))
+            self.webhooks.fire(outcome.event)
             return closed_response()  # aiohttp ends it like an early client disconnect: quietly
         finally:
             done = asyncio.get_running_loop().time()
@@ -170,6 +174,7 @@ class MockdServer:
         sent = ResponseSnapshot(plan.status, plan.headers, plan.body, None)
         self.core.journal.complete(outcome.event, sent)
         self.core.served(outcome.event, sent)
+        self.webhooks.fire(outcome.event)
         return response
 
     async def _proxy(self, plan: Plan) -> Plan:

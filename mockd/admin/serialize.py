@@ -21,7 +21,14 @@ from mockd.matching.result import MatchResult
 from mockd.multipart import MultipartPart
 from mockd.scenarios import ScenarioInfo
 from mockd.stubs.codec import request_to_json, response_to_json, stub_to_json
-from mockd.stubs.model import ResponseDefinition, ResponseSnapshot, ServeEvent, StubMapping, Timing
+from mockd.stubs.model import (
+    ResponseDefinition,
+    ResponseSnapshot,
+    ServeEvent,
+    StubMapping,
+    SubEvent,
+    Timing,
+)
 
 # WireMock's unmatched events point at a synthetic "not configured" stub with a fixed id per process.
 NOT_CONFIGURED_ID = str(uuid.uuid4())
@@ -105,6 +112,11 @@ def logged_request_json(req: LoggedRequest) -> dict[str, Any]:
 def _response_json(snapshot: ResponseSnapshot | None, rd: ResponseDefinition) -> dict[str, Any]:
     if snapshot is None:  # still being served
         snapshot = ResponseSnapshot(rd.status)
+    return snapshot_json(snapshot)
+
+
+def snapshot_json(snapshot: ResponseSnapshot) -> dict[str, Any]:
+    """A response as the journal shows it: status, headers, body (base64 and text), fault."""
     out: dict[str, Any] = {
         "status": snapshot.status,
         "headers": _collapse(header_dict(snapshot.headers)),
@@ -145,10 +157,14 @@ def serve_event_json(event: ServeEvent) -> dict[str, Any]:
         "response": _response_json(event.response, rd),
         "wasMatched": event.was_matched,
         "timing": _timing_json(event.timing),
-        "subEvents": [
-            {"type": s.type, "timeOffsetNanos": s.time_offset_nanos, "data": s.data} for s in event.sub_events
-        ],
+        "subEvents": [_sub_event_json(s) for s in event.sub_events],
     }
+
+
+def _sub_event_json(sub: SubEvent) -> dict[str, Any]:
+    if sub.time_offset_nanos is None:
+        return {"type": sub.type, "data": sub.data}
+    return {"type": sub.type, "timeOffsetNanos": sub.time_offset_nanos, "data": sub.data}
 
 
 def serve_events_json(events: Iterable[ServeEvent]) -> list[dict[str, Any]]:

@@ -137,7 +137,7 @@ class Timing:
 @dataclass(frozen=True)
 class SubEvent:
     type: str
-    time_offset_nanos: int
+    time_offset_nanos: int | None  # None: not shown (WireMock's ERROR sub-events have none)
     data: dict[str, Any]
 
 
