@@ -331,3 +331,30 @@ def test_the_readme_example(start: Start, target: Target) -> None:
     assert (got["method"], got["path"]) == ("POST", "/callbacks/A-1")
     assert json.loads(got["body"]) == {"order": "A-1", "status": "shipped"}
     assert got["at"] - asked >= 0.5
+
+
+def test_the_wiremock_client_sets_up_a_webhook(start: Start, target: Target) -> None:
+    from wiremock.client import HttpMethods, Mapping, MappingRequest, MappingResponse, Mappings
+    from wiremock.constants import Config
+
+    with start() as (server, http):
+        previous = Config.base_url
+        Config.base_url = server.url + "/__admin"
+        try:
+            created = Mappings.create_mapping(
+                Mapping(
+                    request=MappingRequest(method=HttpMethods.GET, url="/client"),
+                    response=MappingResponse(status=200),
+                    post_serve_actions={
+                        "webhook": {"url": target.url + "/from-client", "headers": {"X": "1"}}
+                    },
+                )
+            )
+            assert Mappings.retrieve_mapping(created.id).post_serve_actions["webhook"]["headers"] == {
+                "X": "1"
+            }
+        finally:
+            Config.base_url = previous
+        assert http.get("/client").status_code == 200
+        (got,) = target.wait(1)
+    assert (got["method"], got["path"]) == ("GET", "/from-client") and ("X", "1") in got["headers"]
