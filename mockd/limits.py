@@ -76,10 +76,13 @@ class GuardedHandler(RequestHandler):
         self._body_timer: asyncio.TimerHandle | None = None
         self._body: StreamReader | None = None
         self._got_bytes = False
+        # (peer address, local address) of the connection, read once (every request of it needs them)
+        self.addresses: tuple[Any, Any] = (None, None)
 
     # -- timers ----------------------------------------------------------------------------------
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         super().connection_made(transport)
+        self.addresses = (transport.get_extra_info("peername"), transport.get_extra_info("sockname"))
         self._arm_header_timer()
 
     def data_received(self, data: bytes) -> None:

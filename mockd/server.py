@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import gc
 import logging
 import signal
@@ -18,7 +19,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
-from aiohttp.http import RawRequestMessage
+from aiohttp.http import HttpVersion10, HttpVersion11, RawRequestMessage
 from aiohttp.streams import StreamReader
 from aiohttp.web_protocol import RequestHandler
 
@@ -30,7 +31,7 @@ from mockd.dispatch import Plan
 from mockd.errors import MockdError
 from mockd.faults import ConnectionClosed, closed_response, deliver
 from mockd.http import LoggedRequest
-from mockd.limits import GuardedServer
+from mockd.limits import GuardedHandler, GuardedServer
 from mockd.stubs.model import ResponseSnapshot, Timing
 from mockd.upstream import Upstream, UpstreamError
 from mockd.webhooks import Webhooks
@@ -198,12 +199,17 @@ class MockdServer:
         )
 
     def _logged(self, request: web.BaseRequest, body: bytes) -> LoggedRequest:
-        host_header = request.headers.get("Host", "")
-        host, port = _split_host(host_header)
-        peer = request.transport.get_extra_info("peername") if request.transport else None
-        sockname = request.transport.get_extra_info("sockname") if request.transport else None
+        host, port = _split_host(request.headers.get("Host", ""))
+        handler = request.protocol
+        if isinstance(handler, GuardedHandler):
+            peer, sockname = handler.addresses
+        else:
+            transport = request.transport
+            peer = transport.get_extra_info("peername") if transport else None
+            sockname = transport.get_extra_info("sockname") if transport else None
         if port is None:
             port = int(sockname[1]) if sockname else self.port
+        version = request.version
         return LoggedRequest.create(
             request.method,
             request.raw_path,
@@ -213,15 +219,19 @@ class MockdServer:
             host=host or (sockname[0] if sockname else "localhost"),
             port=port,
             socket_ip=str(peer[0]) if peer else "127.0.0.1",
-            protocol=f"HTTP/{request.version.major}.{request.version.minor}",
+            protocol=_PROTOCOLS.get(version) or f"HTTP/{version.major}.{version.minor}",
             max_decoded=self.settings.max_body_size,  # gzip bombs: decoded no larger than a plain body
         )
+
+
+_PROTOCOLS = {HttpVersion11: "HTTP/1.1", HttpVersion10: "HTTP/1.0"}
 
 
 def _headers(request: web.BaseRequest) -> tuple[tuple[str, str], ...]:
     return tuple((k.decode("latin-1"), v.decode("latin-1")) for k, v in request.raw_headers)
 
 
+@functools.lru_cache(maxsize=256)  # a server sees few distinct Host headers; each is split once
 def _split_host(value: str) -> tuple[str, int | None]:
     if not value:
         return "", None
