@@ -130,12 +130,15 @@ def render(state: State, stub: StubMapping, req: LoggedRequest) -> Plan:
     rd = stub.response
     dialect = dialect_for(rd, state.settings)
     delay = delay_for(rd, state.global_settings)
-    if dialect is None and not rd.is_proxy and rd.body_file_name is None:
+    if rd.is_proxy:
+        try:
+            return _proxy_plan(state, stub, req, dialect, delay)
+        except MockdError as exc:
+            return _failed(exc, delay)
+    if dialect is None and rd.body_file_name is None:
         plan = static_plan(state, stub)
         return plan if not delay else replace(plan, delay_ms=delay)
-    if dialect is not None and not rd.is_proxy:
-        return _templated(state, stub, req, dialect, delay)
-    return _render(state, stub, req, dialect, delay)
+    return _answer(state, stub, req, dialect, delay)
 
 
 def static_plan(state: State, stub: StubMapping) -> Plan:
@@ -146,38 +149,9 @@ def static_plan(state: State, stub: StubMapping) -> Plan:
     kept = state.store.prepared.get(stub.id)
     if kept is not None and kept[0] is stub and kept[1] is settings and isinstance(kept[2], Plan):
         return kept[2]
-    plan = _render(state, stub, None, None, 0.0)
+    plan = _answer(state, stub, None, None, 0.0)
     state.store.prepared[stub.id] = (stub, settings, plan)
     return plan
-
-
-def _render(
-    state: State, stub: StubMapping, req: LoggedRequest | None, dialect: Dialect | None, delay: float
-) -> Plan:
-    rd = stub.response
-    try:
-        if rd.is_proxy:
-            assert req is not None
-            return _proxy_plan(state, stub, req, dialect, delay)
-        model: dict[str, Any] | None = None
-        if dialect is not None:
-            assert req is not None
-            model = _request_model(state, req, stub)
-        headers = (*_headers(state, rd.headers, dialect, model), *_stub_ids(stub))
-        body = _body(state, rd, dialect, model)
-        status = _status(state, rd, dialect, model)
-    except MockdError as exc:
-        return _failed(exc, delay)
-    return Plan(
-        status,
-        headers,
-        body,
-        rd.status_message,
-        delay,
-        rd.chunked_dribble,
-        rd.fault,
-        gzip=_gzip_ok(rd, state.settings),
-    )
 
 
 def _failed(exc: MockdError, delay: float) -> Plan:
@@ -199,10 +173,11 @@ def _gzip_ok(rd: ResponseDefinition, settings: Settings) -> bool:
 
 @dataclass(frozen=True)
 class _Recipe:
-    """What a templated stub's answer keeps from one request to the next: made on first use and kept
-    in the store for that stub object and those settings, as a static plan is."""
+    """What the answer of a stub that is not static (templated, or with a body file) keeps from one
+    request to the next: made on first use and kept in the store for that stub object and those
+    settings, as a static plan is."""
 
-    dialect: Dialect
+    dialect: Dialect | None
     headers: Headers  # the answer's headers, Matched-Stub-* included, when no header value is a template
     templated_headers: bool  # else: the stub's headers are rendered per request, then `ids` added
     ids: Headers
@@ -211,7 +186,7 @@ class _Recipe:
     header_memo: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
-def _recipe(state: State, stub: StubMapping, dialect: Dialect) -> _Recipe:
+def _recipe(state: State, stub: StubMapping, dialect: Dialect | None) -> _Recipe:
     settings = state.settings
     kept = state.store.prepared.get(stub.id)
     recipe = kept[2] if kept is not None and kept[0] is stub and kept[1] is settings else None
@@ -222,18 +197,20 @@ def _recipe(state: State, stub: StubMapping, dialect: Dialect) -> _Recipe:
     if body is None and rd.json_body is not None:
         body = jsontext.dumps_compact(rd.json_body)
     ids = _stub_ids(stub)
-    templated = any(is_template(v, dialect) for _, v in rd.headers)
+    templated = dialect is not None and any(is_template(v, dialect) for _, v in rd.headers)
     recipe = _Recipe(dialect, (*rd.headers, *ids), templated, ids, body, _gzip_ok(rd, settings))
     state.store.prepared[stub.id] = (stub, settings, recipe)
     return recipe
 
 
-def _templated(state: State, stub: StubMapping, req: LoggedRequest, dialect: Dialect, delay: float) -> Plan:
-    """The answer of a templated (not proxying) stub: what `_render` makes of it, faster."""
+def _answer(
+    state: State, stub: StubMapping, req: LoggedRequest | None, dialect: Dialect | None, delay: float
+) -> Plan:
+    """The answer of a stub that does not proxy, to `req` (None: a static stub's answer, made once)."""
     recipe = _recipe(state, stub, dialect)
     rd = stub.response
     try:
-        model = _request_model(state, req, stub)
+        model = None if dialect is None or req is None else _request_model(state, req, stub)
         headers = recipe.headers
         if recipe.templated_headers:
             headers = (*_headers(state, rd.headers, dialect, model), *recipe.ids)

@@ -155,7 +155,7 @@ class MockdServer:
         if plan.proxy is not None:
             plan = await self._proxy(plan)
         if cors:
-            plan = replace(plan, headers=(*plan.headers, *CORS.items()))
+            plan = replace(plan, headers=(*plan.headers, *CORS.items()), header_memo=None)
         processed = asyncio.get_running_loop().time()
         try:
             response = await deliver(request, plan)
