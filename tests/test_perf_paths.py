@@ -566,3 +566,24 @@ def test_serve_answers_with_deferred_certificates(tmp_path: Path) -> None:
         proc.wait(timeout=20)
         if proc.stdout is not None:
             proc.stdout.close()
+
+
+def test_the_regex_module_loads_only_for_patterns_re2_cannot_run(tmp_path: Path) -> None:
+    code = (
+        "import sys, mockd.server\n"
+        "from mockd.config import Settings\n"
+        "from mockd.core import Mockd\n"
+        "from mockd.dispatch import dispatch\n"
+        "from mockd.http import LoggedRequest\n"
+        "from mockd.stubs.codec import stub_from_json\n"
+        f"core = Mockd(Settings(root_dir=__import__('pathlib').Path({str(tmp_path)!r}), watch=False))\n"
+        "core.add_stub(stub_from_json({'request': {'urlPattern': '/r/[0-9]+'}, 'response': {'body': 'r'}}))\n"
+        "assert dispatch(core, LoggedRequest.create('GET', '/r/12')).plan.body == b'r'\n"
+        "print('regex' in sys.modules)\n"
+        "core.add_stub(stub_from_json({'request': {'urlPattern': '/l/(?!no).*'}, 'response': {'body': 'l'}}))\n"
+        "assert dispatch(core, LoggedRequest.create('GET', '/l/yes')).plan.body == b'l'\n"
+        "assert dispatch(core, LoggedRequest.create('GET', '/l/no')).plan.body != b'l'\n"
+        "print('regex' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.stdout.splitlines() == ["False", "True"], out.stdout + out.stderr

@@ -17,6 +17,9 @@ one place that decides the engine and its limits:
   against a text ending in "\\n" (Java's `$` also matches before a final line terminator), and texts
   holding lone surrogates (RE2 needs UTF-8).
 
+The `regex` module (about 7 ms and 1.4 MiB to import) is loaded on first need only (`_backtracking`):
+a server whose patterns all run on RE2 never imports it.
+
 `compile_regex` is typed as returning `re.Pattern[str]` because callers (and the templating helpers)
 use that interface; the object is a `SafeRegex`, which offers `fullmatch`, `match`, `search`,
 `finditer`, `findall`, `sub`, `pattern`, `flags`, `groups` and `groupindex`, and whose match objects
@@ -26,15 +29,16 @@ offer `group`, `groups`, `groupdict`, `start`, `end` and `span`.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import logging
 import re
 import warnings
 from collections.abc import Callable, Iterator
-from functools import lru_cache
+from functools import cache, lru_cache
+from types import ModuleType
 from typing import Any, cast
 
 import re2
-import regex as backtracking
 
 from mockd.errors import InvalidInput, Location
 from mockd.matching.javaregex import repetition_cost, translate
@@ -47,7 +51,6 @@ BACKTRACK_BUDGET_S = 0.1  # per call of the backtracking fallback; then the call
 _RE2_OPTIONS = re2.Options()
 _RE2_OPTIONS.log_errors = False  # RE2 would print every refused pattern on stderr
 MAX_BACKTRACKING_SIZE = 20_000  # the fallback unrolls counted repetitions when it compiles
-_FALLBACK_FLAGS = backtracking.VERSION0
 # ASCII texts (URLs, most headers) skip re2's offset decoding: byte offsets are character offsets.
 _FAST = all(hasattr(re2, name) for name in ("_Anchor", "_Match", "_NULL_SPAN"))
 _ANCHORS: dict[str, Any] = (
@@ -202,7 +205,7 @@ class SafeRegex:
                 return None
             try:
                 self._fallback = _compile_fallback(self._fallback_text, self._flags)
-            except backtracking.error:
+            except _FallbackError:
                 return None  # RE2 runs it; only the rare "$ before a final newline" case differs
         return self._fallback
 
@@ -227,10 +230,25 @@ def _utf8_safe(string: str) -> bool:
     return True
 
 
+@cache
+def _backtracking() -> ModuleType:
+    """The `regex` module, imported on the first pattern (or text) RE2 cannot serve."""
+    return importlib.import_module("regex")
+
+
+class _FallbackError(ValueError):
+    """The backtracking engine refused the pattern (its `regex.error`)."""
+
+
 def _compile_fallback(text: str, flags: int) -> Any:
+    """Compile for the backtracking engine (VERSION0: read as `re` reads it); `_FallbackError` if refused."""
+    engine = _backtracking()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # FutureWarning for "[[" and friends: read as `re` reads them
-        return backtracking.compile(text, _FALLBACK_FLAGS | flags)
+        try:
+            return engine.compile(text, engine.VERSION0 | flags)
+        except engine.error as exc:
+            raise _FallbackError(str(exc)) from None
 
 
 _TEMPLATE = re.compile(r"\\(?:g<([^>]*)>|([1-9][0-9]?)|(.))", re.S)
@@ -256,7 +274,7 @@ def _expand(m: Any, template: str) -> str:
 def compile_regex(pattern: str, dotall: bool = True) -> re.Pattern[str]:
     """Compile a WireMock regex; raises InvalidInput (WireMock answers 422) when it does not compile."""
     translation = translate(pattern)
-    flags = backtracking.DOTALL if dotall else 0
+    flags = int(re.DOTALL) if dotall else 0  # the same bit in `regex`
     compiled: Any = None
     fallback: Any = None
     if translation.re2 is not None:
@@ -272,7 +290,7 @@ def compile_regex(pattern: str, dotall: bool = True) -> re.Pattern[str]:
             )
         try:
             fallback = _compile_fallback(translation.fallback, flags)
-        except (backtracking.error, RecursionError, OverflowError, ValueError) as exc:
+        except (RecursionError, OverflowError, ValueError) as exc:  # ValueError: _FallbackError too
             raise InvalidInput(f"{exc} in regex {pattern!r}", Location()) from None
     safe = SafeRegex(
         pattern, compiled, translation.fallback, flags, dollar=(translation.dollar, translation.dollar_inside)
