@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
-from mockd.templating.javadate import Parsed, compile_pattern, zone_of
+from mockd.matching.javadate import ParsedDate, Style, parse_java_pattern, zone_of
 from mockd.templating.options import HelperError, Options, RenderFailure
 from mockd.templating.values import Printable, java_str, to_text
 
@@ -42,7 +42,7 @@ class RenderableDate(Printable):
         dt = self.at()
         if self.fmt is not None:
             try:
-                return compile_pattern(self.fmt, legacy=True).format(dt)
+                return parse_java_pattern(self.fmt, Style.SIMPLE, parsing=False).format(dt)
             except ValueError as exc:
                 raise RenderFailure(f"java.lang.IllegalArgumentException: {exc}") from None
         offset = dt.utcoffset() or timedelta(0)
@@ -196,25 +196,21 @@ def _parse_default(text: str) -> RenderableDate | None:
         return RenderableDate(_epoch_ms(dt), None, zone)
     for pattern in ("EEEE, dd-MMM-yy HH:mm:ss zzz", "EEE MMM dd HH:mm:ss yyyy", "EEE MMM  d HH:mm:ss yyyy"):
         try:
-            return _from_parsed(compile_pattern(pattern, legacy=False).parse(text), default_zone=UTC)
+            return _from_parsed(parse_java_pattern(pattern).parse_fields(text), default_zone=UTC)
         except ValueError:
             continue
     return None
 
 
-def _from_parsed(p: Parsed, default_zone: tzinfo | None = None) -> RenderableDate:
+def _from_parsed(p: ParsedDate, default_zone: tzinfo | None = None) -> RenderableDate:
     """WireMock's DateTimeParser.parseDate: zoned instant, else local date-time / date / year-month /
     year at UTC."""
-    zone = p.zone or default_zone
     if p.year is None:
         raise ValueError("no year")
-    if p.zone is not None and not p.has_time:
+    if p.tz is not None and p.time is None:
         raise RenderFailure("java.time.DateTimeException: Unable to obtain Instant from TemporalAccessor")
-    month = p.month or 1
-    day = min(p.day or 1, calendar.monthrange(p.year, month)[1])  # the SMART resolver clamps 30 Feb
-    hour = p.hour if p.hour is not None else 0
-    dt = datetime(p.year, month, day, hour, p.minute, p.second, p.micro, tzinfo=zone or UTC)
-    return RenderableDate(_epoch_ms(dt), None, p.zone)
+    dt = p.to_datetime().replace(tzinfo=p.tz or default_zone or UTC)  # missing month, day: 1; time: 0:00
+    return RenderableDate(_epoch_ms(dt), None, p.tz)
 
 
 def parse_date(ctx: Any, o: Options) -> Any:
@@ -229,10 +225,10 @@ def parse_date(ctx: Any, o: Options) -> Any:
                 raise RenderFailure(f'java.lang.NumberFormatException: For input string: "{text}"')
             return RenderableDate(int(text) * (1000 if fmt_text.lower() == "unix" else 1))
         try:
-            pattern = compile_pattern(fmt_text, legacy=False)
+            pattern = parse_java_pattern(fmt_text, parsing=False)
         except ValueError as exc:
             raise RenderFailure(f"java.lang.IllegalArgumentException: {exc}") from None
-        return _from_parsed(pattern.parse(text))
+        return _from_parsed(pattern.parse_fields(text))
     except (ValueError, OverflowError):
         return None
 
@@ -308,7 +304,7 @@ def date_format(ctx: Any, o: Options) -> Any:
     try:
         zone = zone_of(to_text(tz_name)) if tz_name is not None else UTC
         dt = (EPOCH + timedelta(milliseconds=ctx.epoch_ms)).astimezone(zone)
-        return compile_pattern(pattern, legacy=False).format(dt)
+        return parse_java_pattern(pattern, parsing=False).format(dt)
     except (ValueError, OverflowError) as exc:
         raise RenderFailure(f"java.lang.IllegalArgumentException: {exc}") from None
 

@@ -1,4 +1,6 @@
-"""Java DateTimeFormatter patterns: formatting, parsing (SMART resolver, US locale) and pattern errors."""
+"""Java date patterns: DateTimeFormatter (formatting, parsing with the SMART resolver, US locale, pattern
+errors) and SimpleDateFormat (formatting, for the template helpers `now` and `date`). Expected values
+that differ between the two styles were checked against Java 17."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mockd.matching.javadate import parse_java_pattern, zone_from_name
+from mockd.matching.javadate import Style, parse_java_pattern, zone_from_name, zone_of
 
 PLUS2 = timezone(timedelta(hours=2))
 SAMPLE = datetime(2024, 3, 9, 7, 5, 4, 123456, tzinfo=PLUS2)
@@ -187,3 +189,115 @@ def test_format_then_parse_round_trips(value: datetime, offset_minutes: int, pat
 def test_parse_only_raises_value_error(text: str, pattern: str) -> None:
     with contextlib.suppress(ValueError):
         parse_java_pattern(pattern).parse(text)
+
+
+# -- both styles ------------------------------------------------------------------------------------
+
+END_OF_2023 = datetime(2023, 12, 31, 23, 59, 58, 123000, tzinfo=UTC)
+PLUS0530 = timezone(timedelta(hours=5, minutes=30))
+
+
+@pytest.mark.parametrize(
+    ("pattern", "formatter", "simple"),
+    [
+        ("yyyy-MM-dd HH:mm:ss.SSS", "2023-12-31 23:59:58.123", "2023-12-31 23:59:58.123"),
+        ("S SS SSSS", "1 12 1230", "123 123 0123"),  # a fraction vs milliseconds
+        ("u", "2023", "7"),  # the year vs the day number
+        ("EEEEE MMMMM GGGGG", "S D A", "Sunday December Anno Domini"),  # narrow vs full
+        ("eee e", "Sun 1", "001 1"),
+        ("Z ZZZZ ZZZZZ", "+0000 GMT Z", "+0000 +0000 +0000"),
+        ("z zzzz", "UTC Coordinated Universal Time", "UTC Coordinated Universal Time"),
+        ("YYYY ww", "2024 01", "2024 01"),  # the week-based year, US weeks
+        ("D w W F E", "365 1 6 5 Sun", "365 1 6 5 Sun"),
+        ("Q QQQ QQQQ", "4 Q4 4th quarter", "4 Q4 4th quarter"),
+        ("k K h a", "23 11 11 PM", "23 11 11 PM"),
+        ("X XXX x", "Z Z +00", "Z Z +00"),
+    ],
+)
+def test_format_in_both_styles(pattern: str, formatter: str, simple: str) -> None:
+    assert parse_java_pattern(pattern, parsing=False).format(END_OF_2023) == formatter
+    assert parse_java_pattern(pattern, Style.SIMPLE, parsing=False).format(END_OF_2023) == simple
+
+
+def test_offset_zones_print_as_each_style_prints_them() -> None:
+    value = END_OF_2023.astimezone(PLUS0530)
+    assert parse_java_pattern("z O", parsing=False).format(value) == "+05:30 GMT+5:30"
+    assert parse_java_pattern("z Z", Style.SIMPLE, parsing=False).format(value) == "GMT+05:30 +0530"
+
+
+def test_simple_date_format_reads_brackets_and_hashes_as_text() -> None:
+    fmt = parse_java_pattern("[yyyy] {MM} #dd", Style.SIMPLE, parsing=False)
+    assert fmt.format(END_OF_2023) == "[2023] {12} #31"
+    with pytest.raises(ValueError, match="reserved"):
+        parse_java_pattern("yyyy#", parsing=False)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "message"),
+    [
+        ("b", "Illegal pattern character 'b'"),
+        ("c", "Illegal pattern character 'c'"),
+        ("'x", "Unterminated quote"),
+    ],
+)
+def test_simple_pattern_errors(pattern: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        parse_java_pattern(pattern, Style.SIMPLE, parsing=False)
+
+
+def test_letters_that_only_format() -> None:
+    with pytest.raises(ValueError, match="Unsupported pattern letter: Q"):
+        parse_java_pattern("yyyy Q")  # a pattern to parse with: refused when compiled
+    fmt = parse_java_pattern("yyyy Q", parsing=False)
+    assert fmt.format(END_OF_2023) == "2023 4"
+    with pytest.raises(ValueError, match="Unsupported pattern letter: Q"):
+        fmt.parse_fields("2023 4")
+    with pytest.raises(ValueError, match="only used to format"):
+        parse_java_pattern("yyyy", Style.SIMPLE)
+    with pytest.raises(ValueError, match="only used to format"):
+        parse_java_pattern("yyyy", Style.SIMPLE, parsing=False).parse_fields("2023")
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text", "expected"),
+    [
+        ("yyyy-MM-dd HH:mm z", "2024-03-09 07:05 +02:00", datetime(2024, 3, 9, 7, 5, tzinfo=PLUS2)),
+        ("yyyy-MM-dd HH:mm VV", "2024-03-09 07:05 +02:00", datetime(2024, 3, 9, 7, 5, tzinfo=PLUS2)),
+        ("yyyy-MM-dd HH:mm VV", "2024-03-09 07:05 Z", datetime(2024, 3, 9, 7, 5, tzinfo=UTC)),
+        ("yyyy-MM-dd HH:mm VV", "2024-03-09 07:05 Japan", datetime(2024, 3, 8, 22, 5, tzinfo=UTC)),
+        ("yyyy-MM-dd kk:mm", "2024-03-09 00:05", datetime(2024, 3, 9, 0, 5)),  # SMART: 0 for 24
+        ("yyyy-MM-dd kk:mm", "2024-03-09 24:05", datetime(2024, 3, 9, 0, 5)),
+        ("yyyy-MM-dd hh:mm a", "2024-03-09 00:05 AM", datetime(2024, 3, 9, 0, 5)),
+    ],
+)
+def test_parse_as_java_does(pattern: str, text: str, expected: datetime) -> None:
+    assert parse_java_pattern(pattern).parse(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text"),
+    [
+        ("yyyy-MM-dd hh:mm a", "2024-03-09 07:05 pm"),  # AM/PM are case-sensitive
+        ("yyyy-MM-dd HH:mm Z", "2024-03-09 07:05 Z"),  # Z is +HHMM, not Z
+        ("yyyy-MM-dd HH:mm x", "2024-03-09 07:05 Z"),
+        ("yyyy-MM-dd HH:mm z", "2024-03-09 07:05 Japanese"),
+        ("yyyy-MM-dd KK:mm a", "2024-03-09 12:05 PM"),
+    ],
+)
+def test_parse_rejects_as_java_does(pattern: str, text: str) -> None:
+    with pytest.raises(ValueError):
+        parse_java_pattern(pattern).parse(text)
+
+
+def test_zone_of_is_java_zone_id_of() -> None:
+    from zoneinfo import ZoneInfo
+
+    assert zone_of("Z") is UTC
+    assert zone_of(" UTC ") == ZoneInfo("UTC")
+    assert zone_of("GMT") == ZoneInfo("GMT")
+    assert zone_of("+05:30") == PLUS0530
+    assert zone_of("UTC+2") == PLUS2
+    assert zone_of("Japan") == ZoneInfo("Japan")
+    for bad in ("PST", "+19:00", "Nowhere/Land", "../etc/passwd", ""):
+        with pytest.raises(ValueError, match="Unknown time-zone ID"):
+            zone_of(bad)
