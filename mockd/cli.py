@@ -64,6 +64,29 @@ SERVE_OPTIONS: list[Callable[[F], F]] = [
          show_default=True, help="Format of the stub files the recorders write."),
     _opt("--admin-api-basic-auth", env="ADMIN_API_BASIC_AUTH", default=None, metavar="USER:PASS",
          help="Require these credentials on the admin API."),
+    _opt("--admin-api-require-https", env="ADMIN_API_REQUIRE_HTTPS", is_flag=True,
+         help="Answer admin calls over plain HTTP with 403."),
+    _opt("--https-port", env="HTTPS_PORT", type=click.IntRange(0, 65535), default=None,
+         help="Also serve HTTPS on this port; 0 picks a free one."),
+    _opt("--disable-http", env="DISABLE_HTTP", is_flag=True, help="Serve HTTPS only (needs --https-port)."),
+    _opt("--https-certificate", env="HTTPS_CERTIFICATE", type=click.Path(dir_okay=False, path_type=Path),
+         default=None, help="PEM certificate (chain) for HTTPS; with its key unless --https-key is given."),
+    _opt("--https-key", env="HTTPS_KEY", type=click.Path(dir_okay=False, path_type=Path), default=None,
+         help="PEM private key of --https-certificate."),
+    _opt("--https-keystore", env="HTTPS_KEYSTORE", type=click.Path(dir_okay=False, path_type=Path), default=None,
+         help="PKCS#12 keystore for HTTPS (JKS: convert it with keytool). Neither: a self-signed certificate."),
+    _opt("--keystore-password", env="KEYSTORE_PASSWORD", default="password", show_default=True,
+         help="Password of --https-keystore (or of an encrypted --https-key)."),
+    _opt("--keystore-type", env="KEYSTORE_TYPE", type=click.Choice(["PKCS12", "JKS"], case_sensitive=False),
+         default="PKCS12", show_default=True, help="Type of --https-keystore; JKS is refused with how to convert it."),
+    _opt("--key-manager-password", env="KEY_MANAGER_PASSWORD", default=None,
+         help="Accepted for WireMock compatibility (PKCS#12 has one password: --keystore-password)."),
+    _opt("--https-truststore", env="HTTPS_TRUSTSTORE", type=click.Path(dir_okay=False, path_type=Path),
+         default=None, help="CAs of client certificates (PEM or PKCS#12) for --https-require-client-cert."),
+    _opt("--truststore-password", env="TRUSTSTORE_PASSWORD", default="password", show_default=True,
+         help="Password of a PKCS#12 --https-truststore."),
+    _opt("--https-require-client-cert", env="HTTPS_REQUIRE_CLIENT_CERT", is_flag=True,
+         help="Require a client certificate signed by a CA of --https-truststore."),
     _opt("--admin-prefix", env="ADMIN_PREFIX", default="/__admin", show_default=True, help="Path of the admin API."),
     _opt("--max-body-size", env="MAX_BODY_SIZE", type=click.IntRange(1), default=64 * 1024 * 1024,
          show_default=True, help="Largest request body accepted, in bytes."),
@@ -93,6 +116,12 @@ def settings_from(kw: dict[str, Any]) -> Settings:
     if kw.get("admin_api_basic_auth") and ":" not in kw["admin_api_basic_auth"]:
         raise click.BadParameter("expected USER:PASS", param_hint="--admin-api-basic-auth")
     prefix = "/" + kw["admin_prefix"].strip("/")
+    if kw["disable_http"] and kw["https_port"] is None:
+        raise click.BadParameter("needs --https-port", param_hint="--disable-http")
+    if kw["https_key"] is not None and kw["https_certificate"] is None:
+        raise click.BadParameter("needs --https-certificate", param_hint="--https-key")
+    if kw["https_port"] is not None and kw["workers"] > 1:
+        raise click.BadParameter("cannot be combined with --workers above 1", param_hint="--https-port")
     return Settings(
         root_dir=kw["root_dir"],
         port=kw["port"],
@@ -119,6 +148,17 @@ def settings_from(kw: dict[str, Any]) -> Settings:
         record_format=kw["record_format"],
         admin_prefix=prefix,
         admin_api_basic_auth=kw["admin_api_basic_auth"],
+        admin_api_require_https=kw["admin_api_require_https"],
+        https_port=kw["https_port"],
+        disable_http=kw["disable_http"],
+        https_certificate=kw["https_certificate"],
+        https_key=kw["https_key"],
+        https_keystore=kw["https_keystore"],
+        keystore_password=kw["keystore_password"],
+        keystore_type=kw["keystore_type"].upper(),
+        https_truststore=kw["https_truststore"],
+        truststore_password=kw["truststore_password"],
+        https_require_client_cert=kw["https_require_client_cert"],
         max_body_size=kw["max_body_size"],
         max_url_length=kw["max_url_length"],
         max_header_size=kw["max_header_size"],
@@ -154,7 +194,8 @@ def serve(**kw: Any) -> None:
 
     def ready(server: MockdServer) -> None:
         problems = server.core.problems
-        click.echo(f"mockd {len(server.core.store)} stubs, listening on {server.url}", err=False)
+        urls = " and ".join(server.urls)
+        click.echo(f"mockd {len(server.core.store)} stubs, listening on {urls}", err=False)
         if problems:
             click.echo(f"mockd skipped {len(problems)} invalid stub file(s); see the log above", err=True)
         sys.stdout.flush()

@@ -44,6 +44,18 @@ class Settings:
     # admin
     admin_prefix: str = "/__admin"
     admin_api_basic_auth: str | None = None
+    admin_api_require_https: bool = False
+    # HTTPS (mockd/tls.py)
+    https_port: int | None = None
+    disable_http: bool = False
+    https_certificate: Path | None = None  # PEM (+ https_key when the key is in another file)
+    https_key: Path | None = None
+    https_keystore: Path | None = None  # PKCS#12
+    keystore_password: str = "password"
+    keystore_type: str = "PKCS12"
+    https_truststore: Path | None = None
+    truststore_password: str = "password"
+    https_require_client_cert: bool = False
     # limits (hardening)
     max_body_size: int = 64 * 1024 * 1024
     max_url_length: int = 8192  # bytes of the request line (414 above it)

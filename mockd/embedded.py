@@ -90,6 +90,11 @@ class EmbeddedServer(_Running):
         return self.server.port
 
     @property
+    def https_url(self) -> str | None:
+        """With `https_port=`: the HTTPS URL."""
+        return self.server.https_url
+
+    @property
     def core(self) -> Any:
         return self.server.core
 

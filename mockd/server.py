@@ -13,6 +13,7 @@ import gc
 import logging
 import signal
 import socket
+import ssl
 import sys
 from collections.abc import Callable
 from dataclasses import replace
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
     from mockd.watch import Watcher  # watchdog is imported only when watching
 
 log = logging.getLogger("mockd")
+HTTPS_REQUIRED = "HTTPS is required for accessing the admin API"
 
 
 class MockdServer:
@@ -48,7 +50,9 @@ class MockdServer:
         self.core = core or Mockd(settings)
         self.upstream = Upstream(settings.proxy_timeout_ms, settings.preserve_host_header)
         self.webhooks = Webhooks(self.core, self.upstream, settings.webhook_concurrency)
-        self._server: asyncio.AbstractServer | None = None
+        self._server: asyncio.Server | None = None  # plain HTTP
+        self._https: asyncio.Server | None = None
+        self.https_port: int | None = None
         self._web: web.Server | None = None
         self.port: int = 0
         self.stopped = asyncio.Event()
@@ -74,30 +78,62 @@ class MockdServer:
             access_log=None,
             auto_decompress=False,
         )
+        settings = self.settings
+        context = None
+        if settings.https_port is not None:  # made first: a bad certificate starts nothing
+            from mockd.tls import server_context  # ssl contexts and cryptography: only with --https-port
+
+            context = server_context(settings)
         if sock is not None:
             self._server = await loop.create_server(self._web, sock=sock, backlog=1024)
-        else:
+        elif not settings.disable_http:
             self._server = await loop.create_server(
-                self._web, self.settings.bind_address, self.settings.port, backlog=1024, reuse_address=True
+                self._web, settings.bind_address, settings.port, backlog=1024, reuse_address=True
             )
-        bound = self._server.sockets[0].getsockname()
-        self.port = int(bound[1])
+        if self._server is not None:
+            self.port = int(self._server.sockets[0].getsockname()[1])
+        if context is not None:
+            await self._start_https(loop, context)
         if self.settings.watch:
             from mockd.watch import Watcher
 
             self.watcher = Watcher(self.core, loop, self.settings.watch_poll).start()
         return self.port
 
+    async def _start_https(self, loop: asyncio.AbstractEventLoop, context: ssl.SSLContext) -> None:
+        settings = self.settings
+        assert self._web is not None and settings.https_port is not None
+        try:
+            self._https = await loop.create_server(
+                self._web,
+                settings.bind_address,
+                settings.https_port,
+                ssl=context,
+                backlog=1024,
+                reuse_address=True,
+            )
+        except OSError as exc:
+            if self._server is not None:
+                self._server.close()
+                self._server = None
+            where = f"{settings.bind_address}:{settings.https_port}"
+            raise MockdError(f"cannot listen on {where} (--https-port): {exc.strerror}") from None
+        self.https_port = int(self._https.sockets[0].getsockname()[1])
+        if self._server is None:
+            self.port = self.https_port
+
     async def stop(self) -> None:
         if self.watcher is not None:
             await self.watcher.stop()
             self.watcher = None
-        if self._server is not None:
-            self._server.close()
-            if self._web is not None:
-                await self._web.shutdown(1.0)
-            await self._server.wait_closed()
-            self._server = None
+        listeners = [s for s in (self._server, self._https) if s is not None]
+        for listener in listeners:
+            listener.close()
+        if listeners and self._web is not None:
+            await self._web.shutdown(1.0)
+        for listener in listeners:
+            await listener.wait_closed()
+        self._server = self._https = None
         await self.webhooks.close()
         await self.upstream.close()
         self.stopped.set()
@@ -121,20 +157,38 @@ class MockdServer:
             client_max_size=self.settings.max_body_size,
         )  # fmt: skip
 
-    @property
-    def url(self) -> str:
+    def _url(self, scheme: str, port: int | None) -> str:
         host = self.settings.bind_address
         if host in ("0.0.0.0", "::", ""):
             host = "127.0.0.1"
         if ":" in host:
             host = f"[{host}]"
-        return f"http://{host}:{self.port}"
+        return f"{scheme}://{host}:{port}"
+
+    @property
+    def url(self) -> str:
+        """The plain HTTP URL; the HTTPS one with --disable-http."""
+        if self.settings.disable_http and self.https_port is not None:
+            return self._url("https", self.https_port)
+        return self._url("http", self.port)
+
+    @property
+    def https_url(self) -> str | None:
+        return self._url("https", self.https_port) if self.https_port is not None else None
+
+    @property
+    def urls(self) -> list[str]:
+        """Every URL served: HTTP first."""
+        out = [] if self.settings.disable_http else [self._url("http", self.port)]
+        return out + ([self._url("https", self.https_port)] if self.https_port is not None else [])
 
     # -- one request -----------------------------------------------------------------------------
     async def handle(self, request: web.BaseRequest) -> web.StreamResponse:
         raw = request.raw_path
         prefix = self.settings.admin_prefix
         if raw == prefix or raw.startswith(prefix + "/") or raw.startswith(prefix + "?"):
+            if self.settings.admin_api_require_https and request.scheme != "https":
+                return web.json_response({"errors": [{"code": 40, "title": HTTPS_REQUIRED}]}, status=403)
             sub = raw[len(prefix) :].partition("?")[0]
             return await handle_admin(self.core, request, sub, self.request_shutdown)
         cors = self.settings.enable_stub_cors

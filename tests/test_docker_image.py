@@ -117,7 +117,7 @@ def test_the_dockerfile_has_the_promised_shape() -> None:
     user = only(runtime, "USER").args.split(":")[0]
     assert user.isdigit() and int(user) != 0, "the image must not run as root"
     assert only(runtime, "VOLUME").exec_form() == [f"{HOME}/mappings", f"{HOME}/__files"]
-    assert only(runtime, "EXPOSE").args == "8080"
+    assert only(runtime, "EXPOSE").args == "8080 8443"
     assert only(runtime, "WORKDIR").args == HOME
     env = env_of(runtime)
     assert (env["MOCKD_ROOT_DIR"], env["MOCKD_PORT"], env["MOCKD_OPTIONS"]) == (HOME, "8080", "")
