@@ -487,20 +487,30 @@ HEAVY = (
     "jsonpath_ng",
     "mockd.client",
     "mockd.templating.engine",
+    "mockd.tls",  # and cryptography: only with --https-port
+    "cryptography",
 )
 
 
-def test_the_server_imports_no_heavy_module_until_used(tmp_path: Path) -> None:
-    code = (
-        "import sys, mockd, mockd.cli, mockd.server\n"
-        f"print(','.join(m for m in {HEAVY!r} if m in sys.modules))\n"
+def _a_core(tmp_path: Path) -> str:
+    """Python source that makes `core`, a Mockd on `tmp_path`, with `dispatch`, `LoggedRequest` and
+    `stub_from_json` imported (for the tests that look at `sys.modules` in a fresh interpreter)."""
+    return (
         "from mockd.config import Settings\n"
         "from mockd.core import Mockd\n"
         "from mockd.dispatch import dispatch\n"
         "from mockd.http import LoggedRequest\n"
         "from mockd.stubs.codec import stub_from_json\n"
         f"core = Mockd(Settings(root_dir=__import__('pathlib').Path({str(tmp_path)!r}), watch=False))\n"
-        "core.add_stub(stub_from_json({'request': {'url': '/s'}, 'response': {'jsonBody': {'a': 1}}}))\n"
+    )
+
+
+def test_the_server_imports_no_heavy_module_until_used(tmp_path: Path) -> None:
+    code = (
+        "import sys, mockd, mockd.cli, mockd.server\n"
+        f"print(','.join(m for m in {HEAVY!r} if m in sys.modules))\n"
+        + _a_core(tmp_path)
+        + "core.add_stub(stub_from_json({'request': {'url': '/s'}, 'response': {'jsonBody': {'a': 1}}}))\n"
         "assert dispatch(core, LoggedRequest.create('GET', '/s')).plan.body == b'{\"a\":1}'\n"
         f"print(','.join(m for m in {HEAVY!r} if m in sys.modules))\n"
     )
@@ -571,13 +581,8 @@ def test_serve_answers_with_deferred_certificates(tmp_path: Path) -> None:
 def test_the_regex_module_loads_only_for_patterns_re2_cannot_run(tmp_path: Path) -> None:
     code = (
         "import sys, mockd.server\n"
-        "from mockd.config import Settings\n"
-        "from mockd.core import Mockd\n"
-        "from mockd.dispatch import dispatch\n"
-        "from mockd.http import LoggedRequest\n"
-        "from mockd.stubs.codec import stub_from_json\n"
-        f"core = Mockd(Settings(root_dir=__import__('pathlib').Path({str(tmp_path)!r}), watch=False))\n"
-        "core.add_stub(stub_from_json({'request': {'urlPattern': '/r/[0-9]+'}, 'response': {'body': 'r'}}))\n"
+        + _a_core(tmp_path)
+        + "core.add_stub(stub_from_json({'request': {'urlPattern': '/r/[0-9]+'}, 'response': {'body': 'r'}}))\n"
         "assert dispatch(core, LoggedRequest.create('GET', '/r/12')).plan.body == b'r'\n"
         "print('regex' in sys.modules)\n"
         "core.add_stub(stub_from_json({'request': {'urlPattern': '/l/(?!no).*'}, 'response': {'body': 'l'}}))\n"
