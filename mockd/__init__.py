@@ -7,14 +7,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from mockd.config import Settings
+from mockd.config import VERSION, Settings
 from mockd.errors import MockdError
 
 if TYPE_CHECKING:
     from mockd.client import MockdClient, MockdClientError
     from mockd.embedded import serve
 
-__version__ = "0.1.0"
+__version__ = VERSION
 
 __all__ = ["MockdClient", "MockdClientError", "MockdError", "Settings", "__version__", "serve"]
 

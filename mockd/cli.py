@@ -55,6 +55,16 @@ SERVE_OPTIONS: list[Callable[[F], F]] = [
          help="Keep the client's Host header when proxying."),
     _opt("--proxy-timeout", env="PROXY_TIMEOUT", type=click.IntRange(1), default=300_000, show_default=True,
          help="Upstream timeout in milliseconds."),
+    _opt("--allow-proxy-targets", env="ALLOW_PROXY_TARGETS", default="", metavar="LIST",
+         help="Only proxy and send webhooks to these IPs, IP ranges (a-b) and host wildcards (comma-separated)."),
+    _opt("--deny-proxy-targets", env="DENY_PROXY_TARGETS", default="", metavar="LIST",
+         help="Never proxy or send webhooks to these IPs, IP ranges (a-b) and host wildcards."),
+    _opt("--preserve-user-agent-proxy-header", env="PRESERVE_USER_AGENT_PROXY_HEADER", is_flag=True,
+         help="Keep the client's User-Agent when proxying (else mockd's own is sent)."),
+    _opt("--supported-proxy-encodings", env="SUPPORTED_PROXY_ENCODINGS", default=None, metavar="LIST",
+         help="Codings the client's Accept-Encoding keeps when proxied (e.g. gzip,deflate)."),
+    _opt("--max-http-client-connections", env="MAX_HTTP_CLIENT_CONNECTIONS", type=click.IntRange(1),
+         default=1000, show_default=True, help="Connections the proxy client keeps open at most."),
     _opt("--webhook-threadpool-size", env="WEBHOOK_THREADPOOL_SIZE", type=click.IntRange(1, 1000), default=10,
          show_default=True, help="Webhooks sent at the same time (WireMock's name for it)."),
     _opt("--record-mappings", env="RECORD_MAPPINGS", is_flag=True,
@@ -103,19 +113,108 @@ SERVE_OPTIONS: list[Callable[[F], F]] = [
     _opt("--workers", env="WORKERS", type=click.IntRange(1, 64), default=1, show_default=True,
          help="Processes sharing the port (SO_REUSEPORT)."),
     _opt("--disable-banner", env="DISABLE_BANNER", is_flag=True, help="Accepted for WireMock compatibility."),
+    _opt("--disable-request-logging", env="DISABLE_REQUEST_LOGGING", is_flag=True,
+         help="With --verbose, log no stub requests (admin calls and problems only)."),
 ]  # fmt: skip
+
+# WireMock flags about the JVM, Jetty and Java extensions: accepted so a WireMock command line runs
+# unchanged, and ignored (`mockd serve --help` does not list them). Name -> takes a value.
+IGNORED_WIREMOCK_OPTIONS: dict[str, bool] = {
+    "--container-threads": True, "--jetty-acceptor-threads": True, "--jetty-accept-queue-size": True,
+    "--jetty-header-buffer-size": True, "--jetty-header-request-size": True, "--jetty-header-response-size": True,
+    "--jetty-stop-timeout": True, "--jetty-idle-timeout": True, "--timeout": True, "--async-response-enabled": True,
+    "--async-response-threads": True, "--disable-http2-plain": False, "--disable-http2-tls": False,
+    "--disable-connection-reuse": True, "--disable-strict-http-headers": False,
+    "--disable-optimize-xml-factories-loading": False, "--disable-extensions-scanning": False,
+    "--load-resources-from-classpath": True, "--websocket-idle-timeout": True,
+    "--websocket-max-text-message-size": True, "--websocket-max-binary-message-size": True,
+    "--truststore-type": True, "--use-chunked-encoding": True, "--print-all-network-traffic": False,
+    "--proxy-pass-through": True,
+}  # fmt: skip
+# WireMock flags for what mockd does not do: refused with a message rather than silently ignored.
+REFUSED_WIREMOCK_OPTIONS: dict[str, str] = {
+    "--enable-browser-proxying": "browser proxying is not supported",
+    "--proxy-via": "proxying through another proxy is not supported",
+    "--ca-keystore": "browser proxying is not supported",
+    "--ca-keystore-password": "browser proxying is not supported",
+    "--ca-keystore-type": "browser proxying is not supported",
+    "--trust-all-proxy-targets": "browser proxying is not supported",
+    "--trust-proxy-target": "browser proxying is not supported",
+    "--filename-template": "recorded stub files are named by mockd",
+}
+
+
+# Java extensions mockd has built in: naming them in --extensions is fine (WireMock 2 needed them).
+BUILT_IN_EXTENSIONS = frozenset({
+    "org.wiremock.webhooks.Webhooks",
+    "com.github.tomakehurst.wiremock.extension.responsetemplating.ResponseTemplateTransformer",
+})  # fmt: skip
+
+
+def _extensions(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    """--extensions: Java classes cannot run here; a warning names those that are not built in."""
+    other = [
+        c.strip() for c in (value or "").split(",") if c.strip() and c.strip() not in BUILT_IN_EXTENSIONS
+    ]
+    if other:
+        click.echo(
+            f"mockd: warning: Java extensions cannot run in mockd; ignored: {', '.join(other)}", err=True
+        )
+
+
+def wiremock_options(f: F) -> F:
+    """Add the ignored and refused WireMock flags, hidden from --help."""
+    f = click.option(
+        "--extensions",
+        "ignored_extensions",
+        hidden=True,
+        expose_value=False,
+        default=None,
+        callback=_extensions,
+    )(f)
+    for name, takes_value in IGNORED_WIREMOCK_OPTIONS.items():
+        kw: dict[str, Any] = {"default": None} if takes_value else {"is_flag": True}
+        f = click.option(
+            name, "ignored_" + name[2:].replace("-", "_"), hidden=True, expose_value=False, **kw
+        )(f)
+    for name, why in REFUSED_WIREMOCK_OPTIONS.items():
+        f = click.option(
+            name, "refused_" + name[2:].replace("-", "_"), hidden=True, expose_value=False, default=None,
+            is_flag=name.startswith("--trust-all") or name == "--enable-browser-proxying",
+            callback=_refuse(why),
+        )(f)  # fmt: skip
+    return f
+
+
+def _refuse(why: str) -> Callable[[click.Context, click.Parameter, Any], None]:
+    def callback(ctx: click.Context, param: click.Parameter, value: Any) -> None:
+        if value:
+            raise click.BadParameter(f"{why} (see the README's compatibility table)")
+
+    return callback
 
 
 def serve_options(f: F) -> F:
     for option in reversed(SERVE_OPTIONS):
         f = option(f)
-    return f
+    return wiremock_options(f)
+
+
+def _list(value: str) -> tuple[str, ...]:
+    return tuple(v.strip() for v in value.split(",") if v.strip())
 
 
 def settings_from(kw: dict[str, Any]) -> Settings:
     if kw.get("admin_api_basic_auth") and ":" not in kw["admin_api_basic_auth"]:
         raise click.BadParameter("expected USER:PASS", param_hint="--admin-api-basic-auth")
     prefix = "/" + kw["admin_prefix"].strip("/")
+    from mockd.errors import InvalidInput
+    from mockd.netrules import NetworkRules
+
+    try:
+        NetworkRules.of(_list(kw["allow_proxy_targets"]), _list(kw["deny_proxy_targets"]))
+    except InvalidInput as exc:
+        raise click.BadParameter(exc.detail) from None
     if kw["disable_http"] and kw["https_port"] is None:
         raise click.BadParameter("needs --https-port", param_hint="--disable-http")
     if kw["https_key"] is not None and kw["https_certificate"] is None:
@@ -143,6 +242,14 @@ def settings_from(kw: dict[str, Any]) -> Settings:
         preserve_host_header=kw["preserve_host_header"],
         proxy_timeout_ms=kw["proxy_timeout"],
         webhook_concurrency=kw["webhook_threadpool_size"],
+        allow_proxy_targets=_list(kw["allow_proxy_targets"]),
+        deny_proxy_targets=_list(kw["deny_proxy_targets"]),
+        preserve_user_agent=kw["preserve_user_agent_proxy_header"],
+        supported_proxy_encodings=None
+        if kw["supported_proxy_encodings"] is None
+        else _list(kw["supported_proxy_encodings"]),
+        max_http_client_connections=kw["max_http_client_connections"],
+        disable_request_logging=kw["disable_request_logging"],
         record_mappings=kw["record_mappings"],
         match_headers=tuple(h.strip() for h in kw["match_headers"].split(",") if h.strip()),
         record_format=kw["record_format"],

@@ -10,6 +10,7 @@ from typing import Any
 DEFAULT_PRIORITY = 5
 DEFAULT_JOURNAL_ENTRIES = 10_000
 WIREMOCK_VERSION = "3.13.2"
+VERSION = "0.1.0"  # mockd's (`mockd.__version__`); pyproject.toml says the same
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,12 @@ class Settings:
     proxy_all: str | None = None
     preserve_host_header: bool = False
     proxy_timeout_ms: int = 300_000
+    allow_proxy_targets: tuple[str, ...] = ()  # mockd/netrules.py: proxying and webhooks
+    deny_proxy_targets: tuple[str, ...] = ()
+    preserve_user_agent: bool = False  # proxying keeps the client's User-Agent
+    supported_proxy_encodings: tuple[str, ...] | None = None  # None: Accept-Encoding forwarded as sent
+    max_http_client_connections: int = 1000
+    disable_request_logging: bool = False  # --verbose logs no stub requests
     webhook_concurrency: int = 10  # webhooks sent at the same time (WireMock's --webhook-threadpool-size)
     record_mappings: bool = False
     match_headers: tuple[str, ...] = ()

@@ -46,9 +46,10 @@ class ProxyPlan:
 
     url: str
     method: str
-    headers: Headers
+    headers: Headers  # the client's (minus removeProxyRequestHeaders)
     body: bytes
-    stub_headers: Headers = ()
+    stub_headers: Headers = ()  # the stub's response headers, added to the upstream's answer
+    added: Headers = ()  # additionalProxyRequestHeaders, sent after the client's
 
 
 @dataclass(slots=True)
@@ -331,7 +332,7 @@ def _proxy_plan(
         delay_ms=delay,
         dribble=rd.chunked_dribble,
         fault=rd.fault,
-        proxy=ProxyPlan(base + url, req.method, (*headers, *extra), req.body, rd.headers),
+        proxy=ProxyPlan(base + url, req.method, tuple(headers), req.body, rd.headers, extra),
     )
 
 

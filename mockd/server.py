@@ -33,7 +33,8 @@ from mockd.errors import MockdError
 from mockd.faults import ConnectionClosed, closed_response, deliver
 from mockd.http import LoggedRequest
 from mockd.limits import GuardedHandler, GuardedServer
-from mockd.stubs.model import ResponseSnapshot, Timing
+from mockd.netrules import NetworkRules
+from mockd.stubs.model import ResponseSnapshot, StubMapping, Timing
 from mockd.upstream import Upstream, UpstreamError
 from mockd.webhooks import Webhooks
 
@@ -48,7 +49,14 @@ class MockdServer:
     def __init__(self, settings: Settings, core: Mockd | None = None) -> None:
         self.settings = settings
         self.core = core or Mockd(settings)
-        self.upstream = Upstream(settings.proxy_timeout_ms, settings.preserve_host_header)
+        self.upstream = Upstream(
+            settings.proxy_timeout_ms,
+            settings.preserve_host_header,
+            rules=NetworkRules.of(settings.allow_proxy_targets, settings.deny_proxy_targets),
+            max_connections=settings.max_http_client_connections,
+            preserve_user_agent=settings.preserve_user_agent,
+            supported_encodings=settings.supported_proxy_encodings,
+        )
         self.webhooks = Webhooks(self.core, self.upstream, settings.webhook_concurrency)
         self._server: asyncio.Server | None = None  # plain HTTP
         self._https: asyncio.Server | None = None
@@ -204,7 +212,8 @@ class MockdServer:
         req = self._logged(request, body)
         outcome = self.core.serve(req)
         plan = outcome.plan
-        if outcome.extra.get("report") and self.settings.verbose:
+        logging_requests = self.settings.verbose and not self.settings.disable_request_logging
+        if outcome.extra.get("report") and logging_requests:
             log.info("%s", outcome.extra["report"])
         if plan.proxy is not None:
             plan = await self._proxy(plan)
@@ -230,6 +239,8 @@ class MockdServer:
         self.core.journal.complete(outcome.event, sent)
         self.core.served(outcome.event, sent)
         self.webhooks.fire(outcome.event)
+        if logging_requests:
+            _log_served(req, outcome.event.stub, plan.status, outcome.event.timing.total_time_ms)
         return response
 
     async def _proxy(self, plan: Plan) -> Plan:
@@ -279,6 +290,12 @@ class MockdServer:
 
 
 _PROTOCOLS = {HttpVersion11: "HTTP/1.1", HttpVersion10: "HTTP/1.0"}
+
+
+def _log_served(req: LoggedRequest, stub: StubMapping | None, status: int, ms: int) -> None:
+    """--verbose: one line per request served by a stub (or answered 404)."""
+    matched = f"stub {stub.name or stub.id}" if stub is not None else "no stub"
+    log.info("%s %s -> %d (%s, %d ms)", req.method, req.url, status, matched, ms)
 
 
 def _headers(request: web.BaseRequest) -> tuple[tuple[str, str], ...]:

@@ -8,13 +8,17 @@ turns into WireMock's 500 "Network failure ..." answer.
 
 from __future__ import annotations
 
+import asyncio
 import gzip
+import socket
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import aiohttp
 
+from mockd.config import VERSION
 from mockd.dispatch import ProxyPlan
+from mockd.netrules import Address, NetworkRules, parse_address
 from mockd.recording.basics import PROXY_FAILURE_PREFIX
 
 HOP_BY_HOP = frozenset({
@@ -25,6 +29,7 @@ HOP_BY_HOP = frozenset({
 REQUEST_DROPPED = HOP_BY_HOP | {"content-length", "expect", "host"}
 RESPONSE_DROPPED = HOP_BY_HOP
 MAX_CONNECTIONS = 1000
+USER_AGENT = f"mockd/{VERSION}"  # sent upstream in place of the client's (WireMock sends its client's)
 
 Headers = tuple[tuple[str, str], ...]
 
@@ -49,6 +54,14 @@ class UpstreamError(Exception):
         return f"{PROXY_FAILURE_PREFIX}{self.url}\r\n{self.message}"
 
 
+class ProhibitedTarget(UpstreamError):
+    """The target is outside `--allow-proxy-targets` or inside `--deny-proxy-targets`."""
+
+    @property
+    def body(self) -> str:
+        return "The target proxy address is denied in WireMock's configuration."
+
+
 def _connection_tokens(headers: Headers) -> set[str]:
     """Header names listed in `Connection` are hop-by-hop too."""
     out: set[str] = set()
@@ -67,6 +80,21 @@ def request_headers(plan: ProxyPlan, preserve_host: bool) -> list[tuple[str, str
         out.insert(0, ("Host", client_host))
     else:
         out.insert(0, ("Host", urlsplit(plan.url).netloc))
+    return out
+
+
+def accepted_encodings(headers: list[tuple[str, str]], supported: tuple[str, ...]) -> list[tuple[str, str]]:
+    """`--supported-proxy-encodings`: the client's Accept-Encoding keeps only those codings (the header
+    goes when none is left)."""
+    allowed = {c.lower() for c in supported}
+    out: list[tuple[str, str]] = []
+    for k, v in headers:
+        if k.lower() == "accept-encoding":
+            kept = [p.strip() for p in v.split(",") if p.split(";", 1)[0].strip().lower() in allowed]
+            if kept:
+                out.append((k, ", ".join(kept)))
+        else:
+            out.append((k, v))
     return out
 
 
@@ -94,9 +122,22 @@ def _message(exc: BaseException) -> str:
 
 
 class Upstream:
-    def __init__(self, timeout_ms: int = 300_000, preserve_host: bool = False) -> None:
+    def __init__(
+        self,
+        timeout_ms: int = 300_000,
+        preserve_host: bool = False,
+        *,
+        rules: NetworkRules | None = None,
+        max_connections: int = MAX_CONNECTIONS,
+        preserve_user_agent: bool = False,
+        supported_encodings: tuple[str, ...] | None = None,
+    ) -> None:
         self.timeout = aiohttp.ClientTimeout(total=timeout_ms / 1000.0)
         self.preserve_host = preserve_host
+        self.rules = rules or NetworkRules()
+        self.max_connections = max_connections
+        self.preserve_user_agent = preserve_user_agent
+        self.supported_encodings = supported_encodings
         self._session: aiohttp.ClientSession | None = None
 
     def _client(self) -> aiohttp.ClientSession:
@@ -104,7 +145,7 @@ class Upstream:
             self._session = aiohttp.ClientSession(
                 timeout=self.timeout,
                 auto_decompress=False,
-                connector=aiohttp.TCPConnector(limit=MAX_CONNECTIONS, ssl=False),
+                connector=aiohttp.TCPConnector(limit=self.max_connections, ssl=False),
                 cookie_jar=aiohttp.DummyCookieJar(),
             )
         return self._session
@@ -115,12 +156,30 @@ class Upstream:
             self._session = None
 
     async def forward(self, plan: ProxyPlan) -> UpstreamResponse:
-        body = request_body(plan)
+        """Proxy a client's request: its headers minus hop-by-hop ones (see `request_headers`)."""
+        headers = request_headers(plan, self.preserve_host)
+        if not self.preserve_user_agent:
+            headers = [(k, v) for k, v in headers if k.lower() != "user-agent"]
+        if self.supported_encodings is not None:
+            headers = accepted_encodings(headers, self.supported_encodings)
+        headers += [(k, v) for k, v in plan.added if k.lower() not in REQUEST_DROPPED]
+        return await self._exchange(plan, headers, request_body(plan))
+
+    async def send(self, plan: ProxyPlan) -> UpstreamResponse:
+        """Send a request mockd makes itself (a webhook): exactly its headers, plus Host."""
+        return await self._exchange(plan, request_headers(plan, False), plan.body)
+
+    async def _exchange(
+        self, plan: ProxyPlan, headers: list[tuple[str, str]], body: bytes
+    ) -> UpstreamResponse:
+        await self.check(plan.url)
+        if not any(k.lower() == "user-agent" for k, _ in headers):
+            headers.append(("User-Agent", USER_AGENT))
         try:
             async with self._client().request(
                 plan.method,
                 plan.url,
-                headers=request_headers(plan, self.preserve_host),
+                headers=headers,
                 data=body if body else None,
                 allow_redirects=False,
                 skip_auto_headers=("User-Agent", "Accept-Encoding", "Accept", "Content-Type"),
@@ -129,3 +188,23 @@ class Upstream:
                 return UpstreamResponse(resp.status, resp.reason, response_headers(resp.raw_headers), data)
         except (TimeoutError, aiohttp.ClientError, OSError, ValueError) as exc:
             raise UpstreamError(plan.url, _message(exc)) from exc
+
+    async def check(self, url: str) -> None:
+        """ProhibitedTarget unless the network rules allow the URL's host."""
+        if self.rules.allow_all:
+            return
+        host = urlsplit(url).hostname or ""
+        if not self.rules.allows(host, await _resolve(host)):
+            raise ProhibitedTarget(url, "denied by --allow-proxy-targets / --deny-proxy-targets")
+
+
+async def _resolve(host: str) -> list[Address]:
+    literal = parse_address(host)
+    if literal is not None:
+        return [literal]
+    try:
+        infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
+        return []
+    found = (parse_address(str(info[4][0])) for info in infos)
+    return list(dict.fromkeys(a for a in found if a is not None))

@@ -33,7 +33,7 @@ from mockd.http import LoggedRequest, split_url
 from mockd.stubs.codec import delay_from_json
 from mockd.stubs.model import DelaySpec, ResponseSnapshot, ServeEvent, StubMapping, SubEvent
 from mockd.templating import Dialect
-from mockd.upstream import Upstream, UpstreamError
+from mockd.upstream import ProhibitedTarget, Upstream, UpstreamError
 
 log = logging.getLogger("mockd")
 
@@ -229,7 +229,14 @@ class Webhooks:
             plan = ProxyPlan(out.url, out.method, out.headers, out.body or b"")
             started = time.monotonic()
             try:
-                response = await self.upstream.forward(plan)
+                response = await self.upstream.send(plan)
+            except ProhibitedTarget:
+                message = (
+                    f"The target webhook address {out.url} specified by stub {stub.name or stub.id} "
+                    "is denied in WireMock's configuration."
+                )
+                self._error(event, message, stub)
+                return
             except UpstreamError as exc:
                 self._error(event, f"Failed to fire webhook {out.method} {out.url}: {exc.message}", stub)
                 return

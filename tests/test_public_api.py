@@ -14,3 +14,11 @@ def test_all_is_exactly_the_public_surface() -> None:
 def test_every_name_in_all_exists() -> None:
     for name in mockd.__all__:
         assert hasattr(mockd, name), name
+
+
+def test_the_version_is_the_packages() -> None:
+    import tomllib
+    from pathlib import Path
+
+    project = tomllib.loads((Path(__file__).parent.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    assert mockd.__version__ == project["project"]["version"]

@@ -35,7 +35,7 @@ def cli_reference() -> str:
         out.append(f"### `mockd {name}`\n\n{(command.help or '').strip()}\n")
         out.append("| Option | Environment | Default | Meaning |\n|---|---|---|---|")
         for param in command.params:
-            if not isinstance(param, click.Option):
+            if not isinstance(param, click.Option) or param.hidden:  # WireMock flags accepted and ignored
                 continue
             flags = ", ".join(f"`{o}`" for o in param.opts)
             env = f"`{param.envvar}`" if isinstance(param.envvar, str) else ""
