@@ -63,6 +63,8 @@ SERVE_OPTIONS: list[Callable[[F], F]] = [
          help="Keep the client's User-Agent when proxying (else mockd's own is sent)."),
     _opt("--supported-proxy-encodings", env="SUPPORTED_PROXY_ENCODINGS", default=None, metavar="LIST",
          help="Codings the client's Accept-Encoding keeps when proxied (e.g. gzip,deflate)."),
+    _opt("--proxy-via", env="PROXY_VIA", default=None, metavar="HOST:PORT",
+         help="Send proxied requests and webhooks through this HTTP proxy (http://user:password@host:port too)."),
     _opt("--max-http-client-connections", env="MAX_HTTP_CLIENT_CONNECTIONS", type=click.IntRange(1),
          default=1000, show_default=True, help="Connections the proxy client keeps open at most."),
     _opt("--webhook-threadpool-size", env="WEBHOOK_THREADPOOL_SIZE", type=click.IntRange(1, 1000), default=10,
@@ -134,7 +136,6 @@ IGNORED_WIREMOCK_OPTIONS: dict[str, bool] = {
 # WireMock flags for what mockd does not do: refused with a message rather than silently ignored.
 REFUSED_WIREMOCK_OPTIONS: dict[str, str] = {
     "--enable-browser-proxying": "browser proxying is not supported",
-    "--proxy-via": "proxying through another proxy is not supported",
     "--ca-keystore": "browser proxying is not supported",
     "--ca-keystore-password": "browser proxying is not supported",
     "--ca-keystore-type": "browser proxying is not supported",
@@ -215,6 +216,13 @@ def settings_from(kw: dict[str, Any]) -> Settings:
         NetworkRules.of(_list(kw["allow_proxy_targets"]), _list(kw["deny_proxy_targets"]))
     except InvalidInput as exc:
         raise click.BadParameter(exc.detail) from None
+    if kw["proxy_via"]:
+        from mockd.upstream import parse_proxy_via
+
+        try:
+            parse_proxy_via(kw["proxy_via"])
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--proxy-via") from None
     if kw["disable_http"] and kw["https_port"] is None:
         raise click.BadParameter("needs --https-port", param_hint="--disable-http")
     if kw["https_key"] is not None and kw["https_certificate"] is None:
@@ -249,6 +257,7 @@ def settings_from(kw: dict[str, Any]) -> Settings:
         if kw["supported_proxy_encodings"] is None
         else _list(kw["supported_proxy_encodings"]),
         max_http_client_connections=kw["max_http_client_connections"],
+        proxy_via=kw["proxy_via"],
         disable_request_logging=kw["disable_request_logging"],
         record_mappings=kw["record_mappings"],
         match_headers=tuple(h.strip() for h in kw["match_headers"].split(",") if h.strip()),

@@ -43,6 +43,7 @@ class Settings:
     preserve_user_agent: bool = False  # proxying keeps the client's User-Agent
     supported_proxy_encodings: tuple[str, ...] | None = None  # None: Accept-Encoding forwarded as sent
     max_http_client_connections: int = 1000
+    proxy_via: str | None = None  # host:port or http://user:password@host:port: where proxying goes through
     disable_request_logging: bool = False  # --verbose logs no stub requests
     webhook_concurrency: int = 10  # webhooks sent at the same time (WireMock's --webhook-threadpool-size)
     record_mappings: bool = False

@@ -56,6 +56,7 @@ class MockdServer:
             max_connections=settings.max_http_client_connections,
             preserve_user_agent=settings.preserve_user_agent,
             supported_encodings=settings.supported_proxy_encodings,
+            proxy_via=settings.proxy_via,
         )
         self.webhooks = Webhooks(self.core, self.upstream, settings.webhook_concurrency)
         self._server: asyncio.Server | None = None  # plain HTTP

@@ -9,10 +9,11 @@ turns into WireMock's 500 "Network failure ..." answer.
 from __future__ import annotations
 
 import asyncio
+import base64
 import gzip
 import socket
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import aiohttp
 
@@ -131,6 +132,7 @@ class Upstream:
         max_connections: int = MAX_CONNECTIONS,
         preserve_user_agent: bool = False,
         supported_encodings: tuple[str, ...] | None = None,
+        proxy_via: str | None = None,
     ) -> None:
         self.timeout = aiohttp.ClientTimeout(total=timeout_ms / 1000.0)
         self.preserve_host = preserve_host
@@ -138,6 +140,10 @@ class Upstream:
         self.max_connections = max_connections
         self.preserve_user_agent = preserve_user_agent
         self.supported_encodings = supported_encodings
+        self.via: str | None = None
+        self.via_headers: dict[str, str] | None = None
+        if proxy_via:
+            self.via, self.via_headers = parse_proxy_via(proxy_via)
         self._session: aiohttp.ClientSession | None = None
 
     def _client(self) -> aiohttp.ClientSession:
@@ -175,6 +181,12 @@ class Upstream:
         await self.check(plan.url)
         if not any(k.lower() == "user-agent" for k, _ in headers):
             headers.append(("User-Agent", USER_AGENT))
+        tunnel_headers = None
+        if self.via_headers is not None:  # http: the proxy reads the request itself; https: the CONNECT
+            if plan.url.startswith("http:"):
+                headers += self.via_headers.items()
+            else:
+                tunnel_headers = self.via_headers
         try:
             async with self._client().request(
                 plan.method,
@@ -183,6 +195,8 @@ class Upstream:
                 data=body if body else None,
                 allow_redirects=False,
                 skip_auto_headers=("User-Agent", "Accept-Encoding", "Accept", "Content-Type"),
+                proxy=self.via,
+                proxy_headers=tunnel_headers,
             ) as resp:
                 data = await resp.read()
                 return UpstreamResponse(resp.status, resp.reason, response_headers(resp.raw_headers), data)
@@ -196,6 +210,27 @@ class Upstream:
         host = urlsplit(url).hostname or ""
         if not self.rules.allows(host, await _resolve(host)):
             raise ProhibitedTarget(url, "denied by --allow-proxy-targets / --deny-proxy-targets")
+
+
+def parse_proxy_via(value: str) -> tuple[str, dict[str, str] | None]:
+    """`--proxy-via host:port` or `http://user:password@host:port` -> (proxy URL, the Proxy-Authorization
+    header for the credentials). ValueError says what is wrong."""
+    text = value.strip()
+    parts = urlsplit(text if "://" in text else f"http://{text}")
+    if parts.scheme != "http":
+        raise ValueError(f"{value!r}: the proxy is reached over plain HTTP (http://host:port)")
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    if not parts.hostname or port is None:
+        raise ValueError(f"{value!r}: expected host:port or http://[user:password@]host:port")
+    auth = None
+    if parts.username is not None:
+        credentials = f"{unquote(parts.username)}:{unquote(parts.password or '')}".encode()
+        auth = {"Proxy-Authorization": "Basic " + base64.b64encode(credentials).decode("ascii")}
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    return f"http://{host}:{port}", auth
 
 
 async def _resolve(host: str) -> list[Address]:

@@ -9,9 +9,12 @@ sub-event naming its URL and stub; the client's User-Agent is replaced unless
 
 from __future__ import annotations
 
+import base64
 import logging
+import socketserver
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -178,11 +181,76 @@ def test_wiremock_command_lines_run_unchanged(root: Path) -> None:
     assert "Java extensions cannot run in mockd; ignored: com.example.Custom" in warned.stderr
 
 
+class ForwardProxy(socketserver.ThreadingTCPServer):
+    """An HTTP forward proxy that answers every request itself and keeps the request heads it saw."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self) -> None:
+        self.heads: list[list[str]] = []
+        super().__init__(("127.0.0.1", 0), _ProxyHandler)
+
+    @property
+    def port(self) -> int:
+        return int(self.server_address[1])
+
+
+class _ProxyHandler(socketserver.StreamRequestHandler):
+    def handle(self) -> None:
+        head: list[str] = []
+        while True:
+            line = self.rfile.readline(65536).decode("latin-1").rstrip("\r\n")
+            if not line:
+                break
+            head.append(line)
+        assert isinstance(self.server, ForwardProxy)
+        self.server.heads.append(head)
+        length = next((int(h.split(":", 1)[1]) for h in head if h.lower().startswith("content-length:")), 0)
+        self.rfile.read(length)
+        self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Length: 9\r\nConnection: close\r\n\r\nvia proxy")
+
+
+def test_proxy_via_sends_proxied_requests_and_webhooks_through_a_proxy(start: Start) -> None:
+    proxy = ForwardProxy()
+    threading.Thread(target=proxy.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    try:
+        with start(proxy_via=f"http://user:pa%20ss@127.0.0.1:{proxy.port}") as (_, http):
+            _proxy_stub(http, "http://upstream.invalid:8081")
+            answer = http.get("/p/thing?x=1")
+            assert (answer.status_code, answer.text) == (200, "via proxy")
+            stub(
+                http,
+                {
+                    "request": {"urlPath": "/w"},
+                    "response": {"status": 204},
+                    "serveEventListeners": [
+                        {
+                            "name": "webhook",
+                            "parameters": {"url": "http://hooks.invalid/cb", "method": "POST", "body": "b"},
+                        }
+                    ],
+                },
+            )
+            assert http.get("/w").status_code == 204
+            deadline = time.monotonic() + 10
+            while len(proxy.heads) < 2 and time.monotonic() < deadline:
+                time.sleep(0.02)
+    finally:
+        proxy.shutdown()
+        proxy.server_close()
+    first, second = proxy.heads
+    assert first[0] == "GET http://upstream.invalid:8081/p/thing?x=1 HTTP/1.1"
+    assert "Proxy-Authorization: Basic " + base64.b64encode(b"user:pa ss").decode() in first
+    assert second[0] == "POST http://hooks.invalid/cb HTTP/1.1"
+
+
 @pytest.mark.parametrize(
     ("flags", "message"),
     [
         (["--enable-browser-proxying"], "browser proxying is not supported"),
-        (["--proxy-via", "proxy.local:3128"], "proxying through another proxy is not supported"),
+        (["--proxy-via", "https://proxy.local:3128"], "the proxy is reached over plain HTTP"),
+        (["--proxy-via", "proxy.local"], "expected host:port"),
         (["--filename-template", "{{{request.url}}}.json"], "recorded stub files are named by mockd"),
         (["--deny-proxy-targets", "300.1.1.1"], "300.1.1.1 is not a valid IP address"),
     ],
@@ -198,4 +266,6 @@ def test_the_serve_help_lists_no_ignored_flag() -> None:
     from mockd.cli import main
 
     text = CliRunner().invoke(main, ["serve", "--help"]).output
-    assert "--allow-proxy-targets" in text and "--container-threads" not in text and "--proxy-via" not in text
+    assert (
+        "--allow-proxy-targets" in text and "--container-threads" not in text and "--ca-keystore" not in text
+    )
