@@ -74,6 +74,8 @@ SERVE_OPTIONS: list[Callable[[F], F]] = [
     _opt("--match-headers", env="MATCH_HEADERS", default="", help="With --record-mappings: headers to match on."),
     _opt("--record-format", env="RECORD_FORMAT", type=click.Choice(["json", "yaml"]), default="json",
          show_default=True, help="Format of the stub files the recorders write."),
+    _opt("--filename-template", env="FILENAME_TEMPLATE", default=None, metavar="TEMPLATE",
+         help="Names of the stub files mockd writes, from {{{id}}}, {{{name}}}, {{{method}}} and {{{url}}}."),
     _opt("--admin-api-basic-auth", env="ADMIN_API_BASIC_AUTH", default=None, metavar="USER:PASS",
          help="Require these credentials on the admin API."),
     _opt("--admin-api-require-https", env="ADMIN_API_REQUIRE_HTTPS", is_flag=True,
@@ -141,7 +143,6 @@ REFUSED_WIREMOCK_OPTIONS: dict[str, str] = {
     "--ca-keystore-type": "browser proxying is not supported",
     "--trust-all-proxy-targets": "browser proxying is not supported",
     "--trust-proxy-target": "browser proxying is not supported",
-    "--filename-template": "recorded stub files are named by mockd",
 }
 
 
@@ -216,6 +217,13 @@ def settings_from(kw: dict[str, Any]) -> Settings:
         NetworkRules.of(_list(kw["allow_proxy_targets"]), _list(kw["deny_proxy_targets"]))
     except InvalidInput as exc:
         raise click.BadParameter(exc.detail) from None
+    if kw["filename_template"] is not None:
+        from mockd.loader import check_filename_template
+
+        try:
+            check_filename_template(kw["filename_template"])
+        except InvalidInput as exc:
+            raise click.BadParameter(exc.detail) from None
     if kw["proxy_via"]:
         from mockd.upstream import parse_proxy_via
 
@@ -262,6 +270,7 @@ def settings_from(kw: dict[str, Any]) -> Settings:
         record_mappings=kw["record_mappings"],
         match_headers=tuple(h.strip() for h in kw["match_headers"].split(",") if h.strip()),
         record_format=kw["record_format"],
+        filename_template=kw["filename_template"],
         admin_prefix=prefix,
         admin_api_basic_auth=kw["admin_api_basic_auth"],
         admin_api_require_https=kw["admin_api_require_https"],

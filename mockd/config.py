@@ -49,6 +49,7 @@ class Settings:
     record_mappings: bool = False
     match_headers: tuple[str, ...] = ()
     record_format: str = "json"  # json | yaml: files written by the recorders
+    filename_template: str | None = None  # names of the stub files mockd writes (loader.stub_file_name)
     # admin
     admin_prefix: str = "/__admin"
     admin_api_basic_auth: str | None = None

@@ -178,7 +178,9 @@ class Mockd:
                 f"ID of the provided stub mapping '{stub.id}' is already taken by another stub mapping"
             )
         if stub.persistent:
-            stub = write_stub(stub, self.settings.mappings_dir, self._format_of(stub))
+            stub = write_stub(
+                stub, self.settings.mappings_dir, self._format_of(stub), self.settings.filename_template
+            )
         stub = self.store.add(stub)
         self.scenarios.sync(self.store.all())
         self._changed()
@@ -191,7 +193,9 @@ class Mockd:
         stub = replace(stub, source=old.source)
         if stub.persistent or (old.source is not None and old.source.written_by_mockd):
             self._writable(old)
-            stub = write_stub(stub, self.settings.mappings_dir, self._format_of(old))
+            stub = write_stub(
+                stub, self.settings.mappings_dir, self._format_of(old), self.settings.filename_template
+            )
         stub = self.store.replace(stub)
         self.scenarios.sync(self.store.all())
         self._changed()
@@ -227,7 +231,10 @@ class Mockd:
             if stub.source is not None and stub.source.multi:
                 continue
             saved = write_stub(
-                replace(stub, persistent=True), self.settings.mappings_dir, self._format_of(stub)
+                replace(stub, persistent=True),
+                self.settings.mappings_dir,
+                self._format_of(stub),
+                self.settings.filename_template,
             )
             self.store.replace(saved)
         self._changed()

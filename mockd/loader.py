@@ -219,15 +219,36 @@ def atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
-def stub_file_name(stub: StubMapping, fmt: Format) -> str:
-    """WireMock's default: `<name>-<id>` or `<method>-<url>-<id>`, sanitised and lower-cased."""
-    if stub.name:
-        base = stub.name
+FILENAME_FIELDS = ("id", "name", "method", "url")
+_PLACEHOLDER = re.compile(r"\{\{\{?\s*([^{}\s]*)\s*\}?\}\}")
+
+
+def check_filename_template(template: str) -> None:
+    """`--filename-template`: text and `{{{id}}}`, `{{{name}}}`, `{{{method}}}`, `{{{url}}}` placeholders
+    (WireMock renders it with Handlebars; mockd reads these four placeholders only)."""
+    fields = _PLACEHOLDER.findall(template)
+    if not fields:
+        raise InvalidInput(f"--filename-template {template!r}: it must contain {{{{{{...}}}}}} placeholders")
+    unknown = [f for f in fields if f not in FILENAME_FIELDS]
+    if unknown or "{{" in _PLACEHOLDER.sub("", template):
+        what = f"{unknown[0]!r}" if unknown else "a helper or block"
+        raise InvalidInput(
+            f"--filename-template {template!r}: {what} is not supported; use text and the placeholders "
+            + ", ".join(f"{{{{{{{f}}}}}}}" for f in FILENAME_FIELDS)
+        )
+
+
+def stub_file_name(stub: StubMapping, fmt: Format, template: str | None = None) -> str:
+    r"""WireMock's default, `<name>-<id>` or `<method>-<url>-<id>`, or `template` filled in; then spaces
+    become `-`, characters outside `[\w\-.]` go, and the name is lower-cased (as WireMock does)."""
+    url = stub.request.url.value or ""
+    if template is None:
+        base = f"{stub.name}-{stub.id}" if stub.name else f"{stub.request.method}-{url}-{stub.id}"
     else:
-        url = stub.request.url.value or ""
-        base = f"{stub.request.method}-{url}"
-    base = f"{base}-{stub.id}".replace(" ", "-")
-    base = re.sub(r"[^\w\-.]", "", base).lower()
+        values = {"id": stub.id, "name": stub.name or "", "method": str(stub.request.method), "url": url}
+        base = _PLACEHOLDER.sub(lambda m: values.get(m.group(1), ""), template)
+        base = re.sub(r"\.(json|ya?ml)$", "", base, flags=re.IGNORECASE)
+    base = re.sub(r"[^\w\-.]", "", base.replace(" ", "-")).lower().strip(".") or stub.id
     return f"{base}.{fmt.value}"
 
 
@@ -239,11 +260,17 @@ def encode_stubs(stubs: list[StubMapping], fmt: Format, multi: bool = False) -> 
     return (jsontext.dumps_pretty(value) + "\n").encode("utf-8")
 
 
-def write_stub(stub: StubMapping, mappings_dir: Path, fmt: Format = Format.JSON) -> StubMapping:
-    """Persist one stub to its own file (the file it came from, when it has one). Returns it with `source`."""
+def write_stub(
+    stub: StubMapping, mappings_dir: Path, fmt: Format = Format.JSON, template: str | None = None
+) -> StubMapping:
+    """Persist one stub to its own file (the file it came from, when it has one). Returns it with `source`.
+    With a `template` that leaves the id out, a name already taken gets the stub id added: a new file never
+    replaces another stub's."""
     source = stub.source
     if source is None or source.multi:
-        path = mappings_dir / stub_file_name(stub, fmt)
+        path = mappings_dir / stub_file_name(stub, fmt, template)
+        if template is not None and "id" not in _PLACEHOLDER.findall(template) and path.exists():
+            path = path.with_name(f"{path.stem}-{stub.id}{path.suffix}")
         source = Source(path, fmt, False, True)
     atomic_write(source.path, encode_stubs([stub], source.format))
     return replace(stub, source=source)

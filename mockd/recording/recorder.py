@@ -184,7 +184,7 @@ class Recorder:
             if spec.persist:
                 stub = replace(stub, persistent=True)
                 if fmt is not Format.JSON:
-                    path = settings.mappings_dir / stub_file_name(stub, fmt)
+                    path = settings.mappings_dir / stub_file_name(stub, fmt, settings.filename_template)
                     stub = replace(stub, source=Source(path, fmt, False, True))
             added.append(self.host.add_stub(stub))
         return SnapshotResult(tuple(added), spec.output_format)
