@@ -251,7 +251,7 @@ def test_proxy_via_sends_proxied_requests_and_webhooks_through_a_proxy(start: St
         (["--enable-browser-proxying"], "browser proxying is not supported"),
         (["--proxy-via", "https://proxy.local:3128"], "the proxy is reached over plain HTTP"),
         (["--proxy-via", "proxy.local"], "expected host:port"),
-        (["--filename-template", "{{{request.url}}}.json"], "recorded stub files are named by mockd"),
+        (["--filename-template", "{{{request.url}}}.json"], "'request.url' is not supported"),
         (["--deny-proxy-targets", "300.1.1.1"], "300.1.1.1 is not a valid IP address"),
     ],
 )
