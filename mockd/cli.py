@@ -67,6 +67,8 @@ SERVE_OPTIONS: list[Callable[[F], F]] = [
          help="Send proxied requests and webhooks through this HTTP proxy (http://user:password@host:port too)."),
     _opt("--max-http-client-connections", env="MAX_HTTP_CLIENT_CONNECTIONS", type=click.IntRange(1),
          default=1000, show_default=True, help="Connections the proxy client keeps open at most."),
+    _opt("--extensions", env="EXTENSIONS", default="", metavar="MODULES",
+         help="Python modules to load (custom matchers, see mockd.extensions); Java class names are reported."),
     _opt("--webhook-threadpool-size", env="WEBHOOK_THREADPOOL_SIZE", type=click.IntRange(1, 1000), default=10,
          show_default=True, help="Webhooks sent at the same time (WireMock's name for it)."),
     _opt("--record-mappings", env="RECORD_MAPPINGS", is_flag=True,
@@ -146,34 +148,8 @@ REFUSED_WIREMOCK_OPTIONS: dict[str, str] = {
 }
 
 
-# Java extensions mockd has built in: naming them in --extensions is fine (WireMock 2 needed them).
-BUILT_IN_EXTENSIONS = frozenset({
-    "org.wiremock.webhooks.Webhooks",
-    "com.github.tomakehurst.wiremock.extension.responsetemplating.ResponseTemplateTransformer",
-})  # fmt: skip
-
-
-def _extensions(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
-    """--extensions: Java classes cannot run here; a warning names those that are not built in."""
-    other = [
-        c.strip() for c in (value or "").split(",") if c.strip() and c.strip() not in BUILT_IN_EXTENSIONS
-    ]
-    if other:
-        click.echo(
-            f"mockd: warning: Java extensions cannot run in mockd; ignored: {', '.join(other)}", err=True
-        )
-
-
 def wiremock_options(f: F) -> F:
     """Add the ignored and refused WireMock flags, hidden from --help."""
-    f = click.option(
-        "--extensions",
-        "ignored_extensions",
-        hidden=True,
-        expose_value=False,
-        default=None,
-        callback=_extensions,
-    )(f)
     for name, takes_value in IGNORED_WIREMOCK_OPTIONS.items():
         kw: dict[str, Any] = {"default": None} if takes_value else {"is_flag": True}
         f = click.option(
@@ -258,6 +234,7 @@ def settings_from(kw: dict[str, Any]) -> Settings:
         preserve_host_header=kw["preserve_host_header"],
         proxy_timeout_ms=kw["proxy_timeout"],
         webhook_concurrency=kw["webhook_threadpool_size"],
+        extensions=_list(kw["extensions"]),
         allow_proxy_targets=_list(kw["allow_proxy_targets"]),
         deny_proxy_targets=_list(kw["deny_proxy_targets"]),
         preserve_user_agent=kw["preserve_user_agent_proxy_header"],

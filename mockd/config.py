@@ -45,6 +45,7 @@ class Settings:
     max_http_client_connections: int = 1000
     proxy_via: str | None = None  # host:port or http://user:password@host:port: where proxying goes through
     disable_request_logging: bool = False  # --verbose logs no stub requests
+    extensions: tuple[str, ...] = ()  # Python modules to import (mockd/extensions.py)
     webhook_concurrency: int = 10  # webhooks sent at the same time (WireMock's --webhook-threadpool-size)
     record_mappings: bool = False
     match_headers: tuple[str, ...] = ()

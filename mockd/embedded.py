@@ -244,7 +244,11 @@ class ProcessServer(_Running):
 # -- serve() ---------------------------------------------------------------------------------------
 
 _SETTINGS_FIELDS = {f.name for f in fields(Settings)} - {"extra"}
-_FLAG_NAMES = {"proxy_timeout_ms": "proxy-timeout"}
+_FLAG_NAMES = {
+    "proxy_timeout_ms": "proxy-timeout",
+    "webhook_concurrency": "webhook-threadpool-size",
+    "preserve_user_agent": "preserve-user-agent-proxy-header",
+}
 _NEGATED = {"watch": "--no-watch", "request_journal": "--no-request-journal"}
 
 

@@ -30,6 +30,7 @@ from mockd.config import Settings
 from mockd.core import Mockd
 from mockd.dispatch import Plan
 from mockd.errors import MockdError
+from mockd.extensions import load as load_extensions
 from mockd.faults import ConnectionClosed, closed_response, deliver
 from mockd.http import LoggedRequest
 from mockd.limits import GuardedHandler, GuardedServer
@@ -76,6 +77,9 @@ class MockdServer:
                 folder.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 log.warning("cannot create %s: %s", folder, exc.strerror)
+        loaded = load_extensions(self.settings.extensions)  # before the stubs: their matchers are in there
+        if loaded.java:
+            log.warning("Java extensions cannot run in mockd; ignored: %s", ", ".join(loaded.java))
         result = self.core.load()
         if result.problems and self.settings.strict_loading:
             raise MockdError("\n".join(str(p) for p in result.problems))

@@ -15,6 +15,7 @@ from functools import cached_property
 from typing import Any
 
 from mockd.http import LoggedRequest
+from mockd.matching.custom import matches as custom_matches
 from mockd.matching.multi import MultiValuePattern
 from mockd.matching.result import EXACT, NO_MATCH, MatchResult, average, weighted
 from mockd.matching.url import ANY_URL, UrlPattern
@@ -119,12 +120,12 @@ class RequestPattern:
         if not self.url.match(req).exact:
             return False
         if self.is_url_and_method_only:
-            return self.custom_matcher is None
+            return self.custom_matcher is None or custom_matches(self.custom_matcher, req)
         if not self._stage1_rest(req).exact:
             return False
         if not self._stage2(req).exact:
             return False
-        return self.custom_matcher is None
+        return self.custom_matcher is None or custom_matches(self.custom_matcher, req)
 
     @cached_property
     def is_url_and_method_only(self) -> bool:
@@ -153,8 +154,8 @@ class RequestPattern:
             return first
         stage2 = self._stage2_parts(req)
         result = weighted([*stage1, *((r, 1.0) for r in stage2)])
-        if result.exact and self.custom_matcher is not None:
-            return NO_MATCH  # mockd registers no custom matcher extensions: an unknown name never matches
+        if result.exact and self.custom_matcher is not None and not custom_matches(self.custom_matcher, req):
+            return NO_MATCH
         return result
 
     def _stage1(self, req: LoggedRequest) -> list[tuple[MatchResult, float]]:

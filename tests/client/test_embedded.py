@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import click
 import pytest
 
 import mockd
@@ -76,3 +77,23 @@ def test_bad_arguments() -> None:
         serve(nope=1)
     with pytest.raises(ValueError, match="mode"):
         serve(mode="fork")  # type: ignore[call-overload]
+
+
+def test_every_setting_has_its_serve_flag() -> None:
+    """mode="process" passes settings as `mockd serve` flags: each one must exist."""
+    from dataclasses import fields
+
+    from mockd.cli import main
+    from mockd.config import Settings
+    from mockd.embedded import _FLAG_NAMES, _NEGATED
+
+    assert isinstance(main, click.Group)
+    known = {o for p in main.commands["serve"].params for o in getattr(p, "opts", [])}
+    missing = []
+    for f in fields(Settings):
+        if f.name in ("extra", "bind_address", "port", "root_dir"):
+            continue
+        flag = _NEGATED.get(f.name) or "--" + _FLAG_NAMES.get(f.name, f.name).replace("_", "-")
+        if flag not in known:
+            missing.append((f.name, flag))
+    assert missing == []
