@@ -137,39 +137,28 @@ IGNORED_WIREMOCK_OPTIONS: dict[str, bool] = {
     "--truststore-type": True, "--use-chunked-encoding": True, "--print-all-network-traffic": False,
     "--proxy-pass-through": True,
 }  # fmt: skip
-# WireMock flags for what mockd does not do: refused with a message rather than silently ignored.
-REFUSED_WIREMOCK_OPTIONS: dict[str, str] = {
-    "--enable-browser-proxying": "browser proxying is not supported",
-    "--ca-keystore": "browser proxying is not supported",
-    "--ca-keystore-password": "browser proxying is not supported",
-    "--ca-keystore-type": "browser proxying is not supported",
-    "--trust-all-proxy-targets": "browser proxying is not supported",
-    "--trust-proxy-target": "browser proxying is not supported",
-}
+# WireMock's browser-proxying flags: refused with a message rather than silently ignored. Name -> takes a value.
+BROWSER_PROXYING_OPTIONS: dict[str, bool] = {
+    "--enable-browser-proxying": False, "--ca-keystore": True, "--ca-keystore-password": True,
+    "--ca-keystore-type": True, "--trust-all-proxy-targets": False, "--trust-proxy-target": True,
+}  # fmt: skip
+
+
+def _refuse_browser_proxying(ctx: click.Context, param: click.Parameter, value: Any) -> None:
+    if value:
+        raise click.BadParameter("browser proxying is not supported (see the README's compatibility table)")
 
 
 def wiremock_options(f: F) -> F:
     """Add the ignored and refused WireMock flags, hidden from --help."""
-    for name, takes_value in IGNORED_WIREMOCK_OPTIONS.items():
-        kw: dict[str, Any] = {"default": None} if takes_value else {"is_flag": True}
-        f = click.option(
-            name, "ignored_" + name[2:].replace("-", "_"), hidden=True, expose_value=False, **kw
-        )(f)
-    for name, why in REFUSED_WIREMOCK_OPTIONS.items():
-        f = click.option(
-            name, "refused_" + name[2:].replace("-", "_"), hidden=True, expose_value=False, default=None,
-            is_flag=name.startswith("--trust-all") or name == "--enable-browser-proxying",
-            callback=_refuse(why),
-        )(f)  # fmt: skip
+    Callback = Callable[[click.Context, click.Parameter, Any], None] | None
+    flags: list[tuple[str, bool, Callback]] = [(n, v, None) for n, v in IGNORED_WIREMOCK_OPTIONS.items()]
+    flags += [(n, v, _refuse_browser_proxying) for n, v in BROWSER_PROXYING_OPTIONS.items()]
+    for name, takes_value, callback in flags:
+        kind: dict[str, Any] = {"default": None} if takes_value else {"is_flag": True}
+        dest = "wiremock_" + name[2:].replace("-", "_")
+        f = click.option(name, dest, hidden=True, expose_value=False, callback=callback, **kind)(f)
     return f
-
-
-def _refuse(why: str) -> Callable[[click.Context, click.Parameter, Any], None]:
-    def callback(ctx: click.Context, param: click.Parameter, value: Any) -> None:
-        if value:
-            raise click.BadParameter(f"{why} (see the README's compatibility table)")
-
-    return callback
 
 
 def serve_options(f: F) -> F:

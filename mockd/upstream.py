@@ -13,14 +13,17 @@ import base64
 import gzip
 import socket
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 import aiohttp
 
 from mockd.config import VERSION
 from mockd.dispatch import ProxyPlan
-from mockd.netrules import Address, NetworkRules, parse_address
 from mockd.recording.basics import PROXY_FAILURE_PREFIX
+
+if TYPE_CHECKING:
+    from mockd.netrules import Address, NetworkRules
 
 HOP_BY_HOP = frozenset({
     "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
@@ -128,7 +131,7 @@ class Upstream:
         timeout_ms: int = 300_000,
         preserve_host: bool = False,
         *,
-        rules: NetworkRules | None = None,
+        rules: NetworkRules | None = None,  # None: every target is allowed
         max_connections: int = MAX_CONNECTIONS,
         preserve_user_agent: bool = False,
         supported_encodings: tuple[str, ...] | None = None,
@@ -136,7 +139,7 @@ class Upstream:
     ) -> None:
         self.timeout = aiohttp.ClientTimeout(total=timeout_ms / 1000.0)
         self.preserve_host = preserve_host
-        self.rules = rules or NetworkRules()
+        self.rules = rules
         self.max_connections = max_connections
         self.preserve_user_agent = preserve_user_agent
         self.supported_encodings = supported_encodings
@@ -205,7 +208,7 @@ class Upstream:
 
     async def check(self, url: str) -> None:
         """ProhibitedTarget unless the network rules allow the URL's host."""
-        if self.rules.allow_all:
+        if self.rules is None or self.rules.allow_all:
             return
         host = urlsplit(url).hostname or ""
         if not self.rules.allows(host, await _resolve(host)):
@@ -234,6 +237,8 @@ def parse_proxy_via(value: str) -> tuple[str, dict[str, str] | None]:
 
 
 async def _resolve(host: str) -> list[Address]:
+    from mockd.netrules import parse_address  # only with --allow/--deny-proxy-targets
+
     literal = parse_address(host)
     if literal is not None:
         return [literal]

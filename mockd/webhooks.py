@@ -201,7 +201,7 @@ class Webhooks:
     def fire(self, event: ServeEvent) -> None:
         """Called once the answer to `event` is complete."""
         stub = event.stub
-        if stub is None or (stub.serve_event_listeners is None and stub.post_serve_actions is None):
+        if stub is None:
             return
         for hook in webhooks_of(stub):
             self._fire_one(event, stub, hook)

@@ -489,6 +489,9 @@ HEAVY = (
     "mockd.templating.engine",
     "mockd.tls",  # and cryptography: only with --https-port
     "cryptography",
+    "mockd.webhooks",  # with the first stub that has webhooks
+    "mockd.netrules",  # only with --allow/--deny-proxy-targets
+    "mockd.extensions",  # only with --extensions
 )
 
 

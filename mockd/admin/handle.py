@@ -13,7 +13,7 @@ from aiohttp import web
 from mockd.admin.call import AdminCall
 from mockd.admin.errors import error_response, internal_error
 from mockd.core import Mockd
-from mockd.errors import MockdError
+from mockd.errors import HttpsRequired, MockdError
 
 CORS = {
     "Access-Control-Allow-Origin": "*",
@@ -41,6 +41,8 @@ async def handle_admin(
 ) -> web.StreamResponse:
     if request.method == "OPTIONS":
         return web.Response(status=200, headers=CORS)
+    if core.settings.admin_api_require_https and request.scheme != "https":
+        return error_response(HttpsRequired(HttpsRequired.title))
     if not _authorised(request, core.settings.admin_api_basic_auth):
         return web.Response(status=401, headers={"WWW-Authenticate": 'Basic realm="mockd admin"'})
     from mockd.admin.routes import resolve  # every admin module: loaded with the first admin call

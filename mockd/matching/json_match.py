@@ -24,7 +24,7 @@ from mockd.errors import InvalidInput, Location, MockdError
 from mockd.jsontext import dumps_compact, dumps_pretty, java_double, loads
 from mockd.matching.jsonpath import JsonPath, JsonPathError, PathNotFound, compile_jsonpath, is_number
 from mockd.matching.regex import compile_regex
-from mockd.matching.result import EXACT, NO_MATCH, MatchResult
+from mockd.matching.result import EXACT, NO_MATCH, MatchResult, best
 from mockd.matching.values import Absent, PatternParser, StringPattern
 
 __all__ = [
@@ -402,13 +402,8 @@ class MatchesJsonPath(StringPattern):
         candidates = self._candidates(result)
         if not candidates and isinstance(self.sub, Absent):
             candidates = [None]
-        best = NO_MATCH
-        for candidate in candidates:
-            r = self.sub.match(candidate)
-            if r.exact:
-                return r
-            best = min(best, r, key=lambda x: x.distance)
-        return best
+        sub = self.sub
+        return best(sub.match(candidate) for candidate in candidates)
 
     def _candidates(self, result: Any) -> list[str | None]:
         if isinstance(result, dict) or (isinstance(result, list) and isinstance(self.sub, EqualToJson)):

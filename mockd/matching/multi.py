@@ -9,7 +9,7 @@ from typing import Any
 
 from mockd.errors import InvalidInput, Location
 from mockd.matching.operators import parse_string_pattern
-from mockd.matching.result import EXACT, NO_MATCH, MatchResult
+from mockd.matching.result import EXACT, NO_MATCH, MatchResult, best
 from mockd.matching.values import StringPattern
 
 
@@ -38,14 +38,7 @@ class Single(MultiValuePattern):
     def match(self, values: Sequence[str] | None) -> MatchResult:
         if not values:
             return self.pattern.match(None)
-        best = NO_MATCH
-        for v in values:
-            r = self.pattern.match(v)
-            if r.exact:
-                return r
-            if r.distance < best.distance:
-                best = r
-        return best
+        return best(self.pattern.match(v) for v in values)
 
     def to_json(self) -> Any:
         return self.pattern.to_json()

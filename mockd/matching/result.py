@@ -44,6 +44,17 @@ def average(results: Iterable[MatchResult]) -> MatchResult:
     return MatchResult(exact, total / count)
 
 
+def best(results: Iterable[MatchResult]) -> MatchResult:
+    """The first exact result, else the closest one (NO_MATCH for none): "any of these matches"."""
+    found = NO_MATCH
+    for r in results:
+        if r.exact:
+            return r
+        if r.distance < found.distance:
+            found = r
+    return found
+
+
 def weighted(results: Iterable[tuple[MatchResult, float]]) -> MatchResult:
     """WireMock's request distance: sum(weight x distance) / sum(weight); exact when all are."""
     total = 0.0

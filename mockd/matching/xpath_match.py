@@ -19,7 +19,7 @@ from typing import Any
 from lxml import etree
 
 from mockd.errors import InvalidInput, Location
-from mockd.matching.result import EXACT, NO_MATCH, MatchResult
+from mockd.matching.result import EXACT, NO_MATCH, MatchResult, best
 from mockd.matching.values import PatternParser, StringPattern
 from mockd.matching.xml_doc import XmlError, is_element, parse_xml, render_element, written_prefix
 
@@ -114,13 +114,8 @@ class MatchesXPath(StringPattern):
             candidates = [str(result)]
         if self.sub is None:
             return EXACT
-        best = NO_MATCH
-        for candidate in candidates:
-            r = self.sub.match(candidate)
-            if r.exact:
-                return r
-            best = min(best, r, key=lambda x: x.distance)
-        return best
+        sub = self.sub
+        return best(sub.match(candidate) for candidate in candidates)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {

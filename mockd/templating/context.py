@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from mockd.http import LoggedRequest
-from mockd.templating.values import ListOrSingle, Printable, java_str
+from mockd.templating.values import KeyedModel, ListOrSingle, Printable, java_str
 
 if TYPE_CHECKING:
     from mockd.multipart import MultipartPart
@@ -141,7 +141,7 @@ class HeaderMap(Printable, Mapping[str, ListOrSingle]):
         return "{" + ", ".join(f"{k}={self[k]}" for k in self) + "}"
 
 
-class PartModel(Printable, Mapping[str, Any]):
+class PartModel(Printable, KeyedModel):
     """One multipart part: `name`, `headers.<k>`, `body`, `bodyAsBase64`, `binary`."""
 
     __slots__ = ("_key", "_part")
@@ -174,15 +174,6 @@ class PartModel(Printable, Mapping[str, Any]):
             return is_binary(ctype[0] if ctype else None)
         raise KeyError(key)
 
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._KEYS)
-
-    def __len__(self) -> int:
-        return len(self._KEYS)
-
-    def hb_get(self, key: str | int) -> Any:
-        return self.get(str(key))
-
     def __str__(self) -> str:
         return f"[name='{self._key}', headers={self['headers']}, body={self['body']}]"
 
@@ -193,7 +184,7 @@ _SIMPLE = types.MappingProxyType({
 })  # fmt: skip
 
 
-class RequestModel(Printable, Mapping[str, Any]):
+class RequestModel(Printable, KeyedModel):
     """`request`: every field is computed on first use."""
 
     __slots__ = ("_cache", "_path_params", "_req")
@@ -252,12 +243,6 @@ class RequestModel(Printable, Mapping[str, Any]):
             out[name] = PartModel(name, part)
         return out
 
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._KEYS)
-
-    def __len__(self) -> int:
-        return len(self._KEYS)
-
     def hb_get(self, key: str | int) -> Any:
         if not isinstance(key, str):
             return None
@@ -274,7 +259,7 @@ class RequestModel(Printable, Mapping[str, Any]):
         return f"RequestTemplateModel[{self._req.method} {self._req.url}]"
 
 
-class RequestLineModel(Mapping[str, Any]):
+class RequestLineModel(KeyedModel):
     """`request.requestLine.*` (deprecated alias); its `path` is a plain string."""
 
     __slots__ = ("_request",)
@@ -300,15 +285,6 @@ class RequestLineModel(Mapping[str, Any]):
             raise KeyError(key)
         value = self._request[key]
         return str(value) if key == "path" else value
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._KEYS)
-
-    def __len__(self) -> int:
-        return len(self._KEYS)
-
-    def hb_get(self, key: str | int) -> Any:
-        return self.get(str(key))
 
     def __str__(self) -> str:
         return "RequestLine"

@@ -19,7 +19,7 @@ from lxml import etree
 from mockd.templating.helpers_json import formatting_input
 from mockd.templating.numberformat import Format, format_number
 from mockd.templating.options import HelperError, Options
-from mockd.templating.values import ListOrSingle, Printable, java_str
+from mockd.templating.values import KeyedModel, ListOrSingle, Printable, java_str
 
 _DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _MAX_XML = 10 * 1024 * 1024
@@ -142,7 +142,7 @@ def render_document(root: Any, pretty: bool) -> str:
     return sep.join(serialize(n, pretty, drop_blank=True) for n in nodes) + sep
 
 
-class XmlNode(Printable, Mapping[str, Any]):
+class XmlNode(Printable, KeyedModel):
     """An xPath result: `name`, `text`, `attributes.<a>`; prints an element as XML, else its text."""
 
     __slots__ = ("_el", "_name", "_text")
@@ -163,15 +163,6 @@ class XmlNode(Printable, Mapping[str, Any]):
         if key == "attributes":
             return _attributes(el) if el is not None else {}
         raise KeyError(key)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._KEYS)
-
-    def __len__(self) -> int:
-        return len(self._KEYS)
-
-    def hb_get(self, key: str | int) -> Any:
-        return self.get(str(key))
 
     def __str__(self) -> str:
         if self._el is not None:

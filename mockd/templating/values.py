@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -33,6 +33,23 @@ class Printable:
     """Base of model values whose `__str__` already is their Java `toString`."""
 
     __slots__ = ()
+
+
+class KeyedModel(Mapping[str, Any]):
+    """A model object with a fixed set of keys (`_KEYS`), each read by `__getitem__`; Handlebars paths
+    read it through `hb_get`, Jinja2 as a mapping."""
+
+    __slots__ = ()
+    _KEYS: tuple[str, ...] = ()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._KEYS)
+
+    def __len__(self) -> int:
+        return len(self._KEYS)
+
+    def hb_get(self, key: str | int) -> Any:
+        return self.get(str(key))
 
 
 class ListOrSingle(Printable, list[Any]):
