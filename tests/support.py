@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import httpx
@@ -60,3 +64,31 @@ class UpstreamServer:
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(START_TIMEOUT)
         self.loop.close()
+
+
+@contextmanager
+def json_upstream(answer: Callable[[BaseHTTPRequestHandler], Any]) -> Iterator[str]:
+    """A plain `http.server` upstream on 127.0.0.1 port 0 (no event loop, for the stdlib client tests):
+    every GET is answered 200 with `json.dumps(answer(handler))`. Yields its URL."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = json.dumps(answer(self)).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(START_TIMEOUT)

@@ -5,15 +5,13 @@ from __future__ import annotations
 import json
 import shutil
 import socket
-import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
+from support import json_upstream
 
 from mockd import jsontext
 from mockd.embedded import EmbeddedServer, serve
@@ -117,30 +115,10 @@ def test_proxy_is_loaded(http: httpx.Client) -> None:
     assert proxy["request"]["urlPathPattern"] == "/github/.*"
 
 
-class _Upstream(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:
-        body = json.dumps({"path": self.path, "agent": self.headers.get_all("User-Agent")}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture
 def upstream() -> Iterator[str]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Upstream)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(5)
+    with json_upstream(lambda h: {"path": h.path, "agent": h.headers.get_all("User-Agent")}) as url:
+        yield url
 
 
 def test_proxy_forwards_without_the_prefix(tmp_path: Path, upstream: str) -> None:

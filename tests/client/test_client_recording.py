@@ -2,39 +2,18 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from support import json_upstream
 
 from mockd.client import MockdClient, MockdClientError
 
 
-class Upstream(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:
-        body = f'{{"path": "{self.path}"}}'.encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture
 def upstream() -> Iterator[str]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Upstream)
-    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(5)
+    with json_upstream(lambda handler: {"path": handler.path}) as url:
+        yield url
 
 
 def test_record_then_play_back(client: MockdClient, upstream: str, fetch) -> None:

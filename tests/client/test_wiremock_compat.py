@@ -9,14 +9,13 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from support import json_upstream
 
 from mockd.client import MockdClient, MockdClientError
 
@@ -128,31 +127,11 @@ def test_save_and_load_mappings(wm: MockdClient, tmp_path: Path) -> None:
         wm.remove_stub(stub)
 
 
-class Upstream(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:
-        body = b'{"up": true}'
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 def test_recording(wm: MockdClient) -> None:
-    upstream = ThreadingHTTPServer(("127.0.0.1", 0), Upstream)
-    thread = threading.Thread(target=upstream.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
-        wm.start_recording(f"http://127.0.0.1:{upstream.server_address[1]}", persist=False)
+    with json_upstream(lambda handler: {"up": True}) as upstream:
+        wm.start_recording(upstream, persist=False)
         assert wm.recording_status() == "Recording"
         assert fetch(wm.url + "/up") == (200, b'{"up": true}')
         recorded = wm.stop_recording()
-    finally:
-        upstream.shutdown()
-        upstream.server_close()
-        thread.join(5)
     assert [s["request"]["url"] for s in recorded] == ["/up"]
     assert fetch(wm.url + "/up") == (200, b'{"up": true}')
