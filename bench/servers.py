@@ -215,14 +215,7 @@ def start_mockd(
             cmd, stdout=subprocess.PIPE, stderr=err, stdin=subprocess.DEVNULL, env=MOCKD_ENV
         )
     server = Server("mockd", proc, "", log)
-    try:
-        server.url = _read_url(proc, deadline)
-        wait_answer(server, *first, deadline=deadline)
-    except BaseException:
-        server.stop()
-        raise
-    server.start_s = time.perf_counter() - t0
-    return server
+    return _ready(server, first, deadline, t0, read_url=True)
 
 
 def wiremock_jar() -> Path | None:
@@ -250,7 +243,21 @@ def start_wiremock(
     with open(log, "wb") as out:
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     server = Server("wiremock", proc, f"http://127.0.0.1:{port}", log)
+    return _ready(server, first, deadline, t0)
+
+
+def _ready(
+    server: Server,
+    first: tuple[str, tuple[tuple[str, str], ...], int],
+    deadline: float,
+    t0: float,
+    read_url: bool = False,
+) -> Server:
+    """Wait for the server's first correct answer (its URL first, printed by mockd); stopped on failure.
+    `start_s` is spawn to that answer."""
     try:
+        if read_url:
+            server.url = _read_url(server.proc, deadline)
         wait_answer(server, *first, deadline=deadline)
     except BaseException:
         server.stop()
